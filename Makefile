@@ -1,0 +1,33 @@
+PYTHON ?= python3
+VENV ?= .venv
+PY = $(VENV)/bin/python
+SMALL_STEPS_TEST_PG ?= postgresql://postgres@127.0.0.1:5432/small_steps_test
+export SMALL_STEPS_TEST_PG
+
+.PHONY: venv postgres test test-fast bench clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || { echo "==> creating virtualenv $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> upgrading pip"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@echo "==> installing Python dependencies"
+	$(PY) -m pip install -e '.[test]'
+	@touch $@
+
+postgres:
+	scripts/ensure-postgres.sh
+
+test: venv postgres
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	$(PY) -m pytest -m "not postgres and not slow" $(PYTEST_ARGS)
+
+bench: venv postgres
+	$(PY) bench/history.py
+
+clean:
+	rm -rf $(VENV) var/ .pytest_cache .hypothesis *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

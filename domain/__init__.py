@@ -1,0 +1,1 @@
+"""Small Steps: the event-sourced Behavioral Activation domain."""

@@ -1,0 +1,174 @@
+"""Where the views live: beside the events, in the same SQLite file or PostgreSQL
+database, as tracking recorders of the eventsourcing library (so its
+``ProjectionRunner`` can drive them on PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+from domain.projections.views import TABLES, VIEW_TABLES, ViewWriter
+
+VIEWS_NAME = "SmallSteps"  # positions are kept under the name of the application followed
+_NAMED = re.compile(r"(?<![:\w]):([a-z_]+)")
+_PG_LOCK_KEY = 0x5353_5649  # "SSVI": serialises view writers across processes
+
+
+class _SQLiteCursor:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        self.conn.execute(sql, params or {})
+
+    def one(self, sql: str, params: dict[str, Any] | None = None) -> dict | None:
+        row = self.conn.execute(sql, params or {}).fetchone()
+        return dict(row) if row is not None else None
+
+    def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(sql, params or {}).fetchall()]
+
+
+class _PgCursor:
+    def __init__(self, curs: Any):
+        self.curs = curs
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+    def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        self.curs.execute(self._sql(sql), params or {}, prepare=True)
+
+    def one(self, sql: str, params: dict[str, Any] | None = None) -> dict | None:
+        self.curs.execute(self._sql(sql), params or {}, prepare=True)
+        row = self.curs.fetchone()
+        return dict(row) if row is not None else None
+
+    def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
+        self.curs.execute(self._sql(sql), params or {}, prepare=True)
+        return [dict(r) for r in self.curs.fetchall()]
+
+
+class ViewsMixin:
+    """Shared by both stores: apply batches exactly once, read, reset."""
+
+    writer: ViewWriter
+
+    def apply(self, items: Sequence[tuple[object, Tracking]]) -> int:
+        """Apply (event, tracking) pairs in order, skipping any already applied.
+
+        Returns the tracking position after the batch.
+        """
+        with self.writing() as (cur, position):
+            fresh = [(e, t) for e, t in items if t.notification_id > position]
+            if not fresh:
+                return position
+            self.writer.apply(cur, (e for e, _ in fresh))
+            last = fresh[-1][1]
+            self._record_position(cur, last)
+            return last.notification_id
+
+    def position(self) -> int:
+        return self.max_tracking_id(VIEWS_NAME) or 0  # type: ignore[attr-defined]
+
+    def reset(self) -> None:
+        """Empty every view and forget the position: the next catch-up rebuilds."""
+        with self.writing() as (cur, _):
+            for table in VIEW_TABLES:
+                cur.run(f"DELETE FROM {table}")
+            self._forget_position(cur)
+        self.writer = ViewWriter()
+
+
+class SQLiteViews(ViewsMixin, SQLiteTrackingRecorder):
+    def __init__(self, datastore: Any, **kwargs: Any):
+        super().__init__(datastore, **kwargs)
+        self.writer = ViewWriter()
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *TABLES]
+
+    @contextmanager
+    def writing(self) -> Iterator[tuple[_SQLiteCursor, int]]:
+        with self.datastore.get_connection(commit=True) as connection:
+            conn: sqlite3.Connection = connection._sqlite_conn  # noqa: SLF001
+            # IMMEDIATE takes the write lock before reading the position, so two
+            # processes catching up at once cannot both apply the same events.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = conn.execute("SELECT notification_id FROM tracking "
+                                   "WHERE application_name = ?", (VIEWS_NAME,)).fetchone()
+                yield _SQLiteCursor(conn), (row[0] if row else 0)
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    @contextmanager
+    def reading(self) -> Iterator[_SQLiteCursor]:
+        with self.datastore.get_connection(commit=False) as connection:
+            conn: sqlite3.Connection = connection._sqlite_conn  # noqa: SLF001
+            conn.execute("BEGIN")  # one consistent snapshot for the whole read
+            try:
+                yield _SQLiteCursor(conn)
+            finally:
+                conn.rollback()
+
+    def _record_position(self, cur: _SQLiteCursor, tracking: Tracking) -> None:
+        cur.run("INSERT INTO tracking VALUES (:a, :n) ON CONFLICT (application_name) "
+                "DO UPDATE SET notification_id = :n", {"a": VIEWS_NAME,
+                                                         "n": tracking.notification_id})
+
+    def _forget_position(self, cur: _SQLiteCursor) -> None:
+        cur.run("DELETE FROM tracking WHERE application_name = :a", {"a": VIEWS_NAME})
+
+
+class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
+    def __init__(self, datastore: Any, **kwargs: Any):
+        # One table whoever constructs the views (the application or a runner).
+        kwargs["tracking_table_name"] = "smallsteps_views_tracking"
+        super().__init__(datastore, **kwargs)
+        from psycopg.sql import SQL, Identifier
+
+        schema = Identifier(self.datastore.schema)
+        for statement in TABLES:
+            # Qualify the view tables with the store's schema.
+            qualified = re.sub(r"\b(ss_\w+)\b", lambda m: "{schema}." + m.group(1), statement)
+            qualified = re.sub(r"INDEX IF NOT EXISTS \{schema\}\.", "INDEX IF NOT EXISTS ",
+                               qualified)
+            self.sql_create_statements.append(SQL(qualified).format(schema=schema))
+        self._tracking = f'"{self.datastore.schema}"."{self.tracking_table_name}"'
+        self.writer = ViewWriter()
+
+    @contextmanager
+    def writing(self) -> Iterator[tuple[_PgCursor, int]]:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(f"SET LOCAL search_path TO \"{self.datastore.schema}\"")
+            curs.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
+            curs.execute(f"SELECT notification_id FROM {self._tracking} "
+                         "WHERE application_name = %s", (VIEWS_NAME,))
+            row = curs.fetchone()
+            yield _PgCursor(curs), (row["notification_id"] if row else 0)
+
+    @contextmanager
+    def reading(self) -> Iterator[_PgCursor]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(f"SET LOCAL search_path TO \"{self.datastore.schema}\"")
+            yield _PgCursor(curs)
+
+    def _record_position(self, cur: _PgCursor, tracking: Tracking) -> None:
+        cur.curs.execute(
+            f"INSERT INTO {self._tracking} VALUES (%(a)s, %(n)s) ON CONFLICT (application_name) "
+            "DO UPDATE SET notification_id = %(n)s", {"a": VIEWS_NAME, "n": tracking.notification_id},
+        )
+
+    def _forget_position(self, cur: _PgCursor) -> None:
+        cur.curs.execute(f"DELETE FROM {self._tracking} WHERE application_name = %s", (VIEWS_NAME,))

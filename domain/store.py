@@ -1,0 +1,92 @@
+"""SMALL_STEPS_STORE: one setting chooses where events and views live.
+
+- ``sqlite:///var/small-steps.sqlite`` (the default): a SQLite file, created on first use;
+  ``sqlite:////abs/path.sqlite`` for an absolute path.
+- ``postgresql://user:password@host:5432/dbname`` (production); ``?schema=name``
+  keeps the tables in a schema of their own.
+- ``memory:`` an in-memory store (a private in-memory SQLite database) for unit tests.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from domain.projections.stores import PostgresViews, SQLiteViews
+
+DEFAULT_STORE = "sqlite:///var/small-steps.sqlite"
+
+
+class StoreSettingError(ValueError):
+    pass
+
+
+def store_url(env: dict[str, str] | None = None) -> str:
+    source = os.environ if env is None else env
+    return (source.get("SMALL_STEPS_STORE") or DEFAULT_STORE).strip()
+
+
+def eventsourcing_env(url: str) -> dict[str, str]:
+    """The eventsourcing library's settings for a SMALL_STEPS_STORE value."""
+    common = {"IS_SNAPSHOTTING_ENABLED": "y"}
+    if url == "memory:" or url.startswith("memory:"):
+        name = f"file:small-steps-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        return {**common, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name}
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        raw = unquote(parsed.path)
+        if not raw or raw == "/":
+            raise StoreSettingError("SMALL_STEPS_STORE: a sqlite:/// URL needs a file path")
+        path = Path(raw[1:])  # sqlite:///rel/path or sqlite:////abs/path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {**common, "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "10"}
+    if parsed.scheme in ("postgresql", "postgres"):
+        if not parsed.hostname or not parsed.path.strip("/"):
+            raise StoreSettingError("SMALL_STEPS_STORE: a postgresql:// URL needs host and database")
+        query = parse_qs(parsed.query)
+        env = {
+            **common,
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": unquote(parsed.path.strip("/")),
+            "POSTGRES_HOST": parsed.hostname,
+            "POSTGRES_PORT": str(parsed.port or 5432),
+            "POSTGRES_USER": unquote(parsed.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": query.get("connect_timeout", ["5"])[0],
+            "POSTGRES_POOL_SIZE": query.get("pool_size", ["2"])[0],
+            "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", ["8"])[0],
+            "POSTGRES_PRE_PING": "y",
+        }
+        if "schema" in query:
+            env["POSTGRES_SCHEMA"] = query["schema"][0]
+        return env
+    raise StoreSettingError(
+        f"SMALL_STEPS_STORE must be sqlite:///path, postgresql://… or memory: (got {url!r})"
+    )
+
+
+def views_class(env: dict[str, str]) -> type:
+    return PostgresViews if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres" else SQLiteViews
+
+
+def is_postgres(env: dict[str, str]) -> bool:
+    return env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Create the PostgreSQL schema named by ``?schema=`` if it is missing."""
+    schema = env.get("POSTGRES_SCHEMA")
+    if not is_postgres(env) or not schema:
+        return
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None,
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")), autocommit=True,
+    ) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
