@@ -12,14 +12,17 @@ from domain.results import Adjustment, Stats, StepView, Suggestion
 RECENT_DONE_DAYS = 3  # an activity done this recently is not offered again
 NOT_TODAY_DAYS = 2  # nor one that was "not today" this recently (unless made smaller)
 MIN_EVIDENCE = 2  # measured lifts before evidence counts
-MAX_LEAN = 1.0  # evidence moves an activity by at most one difficulty level
+# Evidence moves an activity by at most this many difficulty levels: its own
+# measured lifts count most, its kind's a little.
+ACTIVITY_LEAN, KIND_LEAN = 1.5, 0.5
 
 
-def _lean(stats: Stats | None) -> float | None:
+def _lean(stats: Stats | None, limit: float) -> float | None:
+    """Half a difficulty level per point of mean mood lift, within ±limit."""
     if stats is None or stats.lift_n < MIN_EVIDENCE:
         return None
     mean = stats.mean_lift or 0.0
-    return max(-MAX_LEAN, min(MAX_LEAN, mean / 2))
+    return max(-limit, min(limit, mean / 2))
 
 
 def choose(
@@ -50,12 +53,14 @@ def choose(
         if activity.key in blocked:
             continue
         linked = is_value_linked(activity)
-        lean = _lean(by_activity.get(activity.key))
+        lean = _lean(by_activity.get(activity.key), ACTIVITY_LEAN)
+        own_evidence = lean is not None
         if lean is None:
-            lean = _lean(by_kind.get(activity.kind))
+            lean = _lean(by_kind.get(activity.kind), KIND_LEAN)
         score = activity.difficulty - (lean or 0.0)
         values_first = 0 if (linked or not prefers_values) else 1
-        ranked.append(((values_first, score, activity.difficulty, index), activity, linked, lean))
+        key = (values_first, score, not own_evidence, activity.difficulty, index)
+        ranked.append((key, activity, linked, lean))
     if not ranked:
         return None
     _, activity, linked, lean = min(ranked, key=lambda r: r[0])
