@@ -1,0 +1,153 @@
+"""The ground the domain stands on: the catalogue, the store setting, event
+versions, and the rule that the domain knows nothing of the voice layer."""
+
+from __future__ import annotations
+
+import ast
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from eventsourcing.persistence import StoredEvent
+
+from domain.app import SmallSteps
+from domain.catalogue import CatalogueError, parse, starter
+from domain.clock import FixedClock
+from domain.person import person_id
+from domain.store import DEFAULT_STORE, StoreSettingError, eventsourcing_env, store_url
+from domain.vocabulary import KINDS, LIFE_AREAS
+from domain.week import Week
+
+DOMAIN = Path(__file__).resolve().parents[2] / "domain"
+PRODUCT_TITLES = [
+    "Make your bed", "Step outside for a few minutes", "Send one message to a friend",
+    "Take a shower and put on clean clothes", "Take a short walk around the block",
+    "Play your favourite song and really listen", "Cook something simple, even toast",
+    "Write down three thoughts in a journal", "Water your plants",
+    "Do something creative for a few minutes", "A brief check-in call", "Share a meal",
+    "Coffee with a supportive friend", "Tidy a single room", "Draft one email",
+    "A small home repair", "Look into a course",
+]
+
+
+def test_the_starter_catalogue_is_complete_and_valid() -> None:
+    catalogue = starter()
+    assert [a.title for a in catalogue] == PRODUCT_TITLES
+    assert {a.kind for a in catalogue} == set(KINDS)
+    assert {a.area for a in catalogue} == set(LIFE_AREAS)
+    for a in catalogue:
+        assert a.smaller and 1 <= a.smaller_minutes < a.minutes and a.synonyms
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"difficulty": 6}, "difficulty"),
+    ({"kind": "hobby"}, "kind"),
+    ({"area": "money"}, "area"),
+    ({"smaller": ""}, "smaller"),
+    ({"smaller_minutes": 99}, "smaller_minutes"),
+    ({"minutes": "ten"}, "minutes"),
+])
+def test_a_bad_catalogue_entry_is_refused_at_load(change: dict, message: str) -> None:
+    document = json.loads((DOMAIN / "catalogue.json").read_text())
+    document["activities"][3].update(change)
+    with pytest.raises(CatalogueError, match=message):
+        parse(document)
+
+
+def test_duplicate_catalogue_keys_are_refused() -> None:
+    document = json.loads((DOMAIN / "catalogue.json").read_text())
+    document["activities"].append(dict(document["activities"][0]))
+    with pytest.raises(CatalogueError, match="duplicate"):
+        parse(document)
+
+
+def test_the_store_setting(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("SMALL_STEPS_STORE", raising=False)
+    assert store_url() == DEFAULT_STORE == "sqlite:///var/small-steps.sqlite"
+    sqlite = eventsourcing_env(f"sqlite:///{tmp_path}/data/s.sqlite")
+    assert sqlite["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+    assert sqlite["SQLITE_DBNAME"] == f"{tmp_path}/data/s.sqlite"
+    assert (tmp_path / "data").is_dir()  # created on first use
+    pg = eventsourcing_env("postgresql://ss:secret@db.internal:6543/steps?schema=clinic")
+    assert (pg["POSTGRES_HOST"], pg["POSTGRES_PORT"], pg["POSTGRES_DBNAME"]) == (
+        "db.internal", "6543", "steps")
+    assert (pg["POSTGRES_USER"], pg["POSTGRES_PASSWORD"], pg["POSTGRES_SCHEMA"]) == (
+        "ss", "secret", "clinic")
+    memory = eventsourcing_env("memory:")
+    assert "mode=memory" in memory["SQLITE_DBNAME"]
+    assert memory["SQLITE_DBNAME"] != eventsourcing_env("memory:")["SQLITE_DBNAME"]
+    for bad in ("mysql://x/y", "sqlite://", "postgresql:///nodb", "redis://localhost"):
+        with pytest.raises(StoreSettingError):
+            eventsourcing_env(bad)
+
+
+def test_a_sqlite_file_is_created_on_first_use(tmp_path) -> None:
+    path = tmp_path / "fresh" / "small-steps.sqlite"
+    app = SmallSteps.from_store(f"sqlite:///{path}")
+    app.enrol("ida", "en-GB", "Europe/London")
+    app.close()
+    assert path.exists()
+    again = SmallSteps.from_store(f"sqlite:///{path}")
+    assert again.is_enrolled("ida")
+    again.close()
+
+
+def test_a_version_1_mood_is_read_through_its_upcast(app: SmallSteps, alice: str) -> None:
+    """MoodRated v1 had no ``moment``: moods tied to a step were always 'after'."""
+    step = app.schedule_step(alice, "make-bed", "2026-11-23")
+    app.log_done(alice)
+    week_key = Week.create_id(person_id(alice), "2026-W48")
+    version = app.repository.get(week_key).version
+    v1_state = {
+        "originator_id": {"_type_": "uuid_hex", "_data_": week_key.hex},
+        "originator_version": version + 1,
+        "timestamp": {"_type_": "datetime_iso", "_data_": "2026-11-23T09:00:00+00:00"},
+        "mood_id": "2026-W48.m1", "value": 7,
+        "day": {"_type_": "date_iso", "_data_": "2026-11-23"},
+        "at": {"_type_": "datetime_iso", "_data_": "2026-11-23T09:00:00+00:00"},
+        "step_id": step,
+    }
+    app.recorder.insert_events([StoredEvent(
+        originator_id=week_key, originator_version=version + 1,
+        topic="domain.week:Week.MoodRated", state=json.dumps(v1_state).encode(),
+    )])
+    week = app.repository.get(week_key)
+    assert week.moods[-1]["moment"] == "after" and week.moods[-1]["value"] == 7
+    [view] = app.today(alice, date(2026, 11, 23)).steps
+    assert view.mood_after == 7
+    # New moods are written as version 2 and read back unchanged.
+    app.rate_mood(alice, 5)
+    last = app.recorder.select_notifications(1, 100)[-1]
+    assert json.loads(last.state)["class_version"] == 2
+    assert app.repository.get(week_key).moods[-1]["moment"] == "standalone"
+
+
+def test_the_domain_imports_nothing_of_alexa_flask_or_http() -> None:
+    forbidden = ("ask_sdk", "ask_sdk_core", "ask_sdk_model", "flask", "flask_ask_sdk",
+                 "werkzeug", "requests", "http", "urllib.request", "skill")
+    offenders = []
+    for path in DOMAIN.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if any(name == f or name.startswith(f + ".") for f in forbidden):
+                    offenders.append(f"{path.name}: {name}")
+    assert offenders == []
+
+
+def test_snapshots_keep_aggregate_loads_short(store_url_for) -> None:
+    clock = FixedClock(datetime(2026, 11, 23, 7, tzinfo=timezone.utc))
+    app = SmallSteps.from_store(store_url_for("sqlite"), clock)
+    app.enrol("jo", "en-GB", "Europe/London")
+    for i in range(120):
+        app.rate_mood("jo", i % 11)
+    key = Week.create_id(person_id("jo"), "2026-W48")
+    snapshots = list(app.snapshots.get(key))
+    assert snapshots and snapshots[-1].originator_version >= 100
+    assert len(app.repository.get(key).moods) == 120
+    app.close()

@@ -1,0 +1,238 @@
+"""The views: exactly once, surviving restarts, rebuildable to an identical result."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.app import SmallSteps
+from domain.catalogue import starter
+from domain.clock import FixedClock
+from domain.errors import DomainError
+from domain.projections.runner import follow
+from domain.projections.views import rows_snapshot
+from domain.store import eventsourcing_env
+from domain.vocabulary import BARRIERS, PARTS_OF_DAY
+
+START = datetime(2026, 12, 24, 7, 0, tzinfo=timezone.utc)  # a history that crosses New Year
+KEYS = [a.key for a in starter()]
+
+
+def snapshot(app: SmallSteps) -> dict:
+    with app.views.reading() as cur:
+        return rows_snapshot(cur)
+
+
+def catch_up_and_compare_with_rebuild(app: SmallSteps) -> dict:
+    app.catch_up()
+    incremental = snapshot(app)
+    app.rebuild_views()
+    rebuilt = snapshot(app)
+    assert incremental == rebuilt
+    return rebuilt
+
+
+# -- histories made up by hypothesis ----------------------------------------------
+
+step_pick = st.integers(min_value=0, max_value=30)
+actions = st.one_of(
+    st.tuples(st.just("schedule"), st.sampled_from(KEYS), st.integers(0, 12),
+              st.sampled_from([*PARTS_OF_DAY, None])),
+    st.tuples(st.just("done"), step_pick, st.one_of(st.none(), st.integers(0, 10))),
+    st.tuples(st.just("done_activity"), st.sampled_from(KEYS)),
+    st.tuples(st.just("not_done"), step_pick, st.sampled_from([*BARRIERS, None])),
+    st.tuples(st.just("mood"), st.integers(0, 10), st.one_of(st.none(), step_pick),
+              st.sampled_from(["before", "after"])),
+    st.tuples(st.just("move"), step_pick, st.integers(0, 12), st.sampled_from(PARTS_OF_DAY)),
+    st.tuples(st.just("smaller"), step_pick),
+    st.tuples(st.just("swap"), step_pick, st.sampled_from(KEYS)),
+    st.tuples(st.just("pair"), step_pick),
+    st.tuples(st.just("rate"), step_pick, st.integers(0, 10)),
+    st.tuples(st.just("advance"), st.integers(1, 40)),
+    st.tuples(st.just("catch_up")),
+    st.tuples(st.just("review")),
+    st.tuples(st.just("safety")),
+    st.tuples(st.just("value"), st.sampled_from(["relationships", "recreation_interests"])),
+)
+
+
+def run_history(app: SmallSteps, clock: FixedClock, person: str, history: list[tuple]) -> None:
+    app.enrol(person, "en-AU", "Australia/Sydney")
+    steps: list[str] = []
+
+    def pick(i: int) -> str | None:
+        return steps[i % len(steps)] if steps else None
+
+    def day(offset: int) -> date:
+        return START.date() + timedelta(days=offset)
+
+    for action in history:
+        kind, *args = action
+        try:
+            if kind == "schedule":
+                steps.append(app.schedule_step(person, args[0], day(args[1]), args[2]))
+            elif kind == "done":
+                app.log_done(person, pick(args[0]), mastery=args[1])
+            elif kind == "done_activity":
+                steps.append(app.log_done(person, activity=args[0]).step_id)
+            elif kind == "not_done":
+                app.log_not_done(person, pick(args[0]), barrier=args[1])
+            elif kind == "mood":
+                step = pick(args[1]) if args[1] is not None else None
+                app.rate_mood(person, args[0], step_id=step, moment=args[2] if step else None)
+            elif kind == "move" and steps:
+                new = app.move_step(person, pick(args[0]), day(args[1]), args[2])
+                steps.append(new)
+            elif kind == "smaller" and steps:
+                app.make_smaller(person, pick(args[0]))
+            elif kind == "swap" and steps:
+                app.swap_step(person, pick(args[0]), args[1])
+            elif kind == "pair" and steps:
+                app.pair_step(person, pick(args[0]), "after breakfast")
+            elif kind == "rate" and steps:
+                app.rate_step(person, pick(args[0]), enjoyment=args[1])
+            elif kind == "advance":
+                clock.advance(hours=args[0])
+            elif kind == "catch_up":
+                app.catch_up()
+            elif kind == "review":
+                app.review_week(person, "2026-W52", helped=["mornings"])
+            elif kind == "safety":
+                app.record_safety_offered(person, "en-AU")
+            elif kind == "value":
+                app.name_value(person, args[0], "what matters")
+        except DomainError:
+            pass  # refused commands are part of real histories too
+
+
+class TestIncrementalEqualsRebuild:
+    @pytest.mark.parametrize("kind", ["memory", "sqlite"])
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(history=st.lists(actions, min_size=1, max_size=40))
+    def test_embedded_stores(self, store_url_for, kind: str, history: list[tuple]) -> None:
+        clock = FixedClock(START)
+        app = SmallSteps.from_store(store_url_for(kind), clock)
+        try:
+            run_history(app, clock, "hypo", history)
+            catch_up_and_compare_with_rebuild(app)
+        finally:
+            app.close()
+
+    @pytest.mark.postgres
+    def test_postgres(self, pg_schema_url: str) -> None:
+        clock = FixedClock(START)
+        app = SmallSteps.from_store(pg_schema_url, clock)
+        counter = iter(range(10_000))
+
+        @settings(max_examples=15, deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow])
+        @given(history=st.lists(actions, min_size=1, max_size=30))
+        def check(history: list[tuple]) -> None:
+            run_history(app, clock, f"hypo-{next(counter)}", history)
+            catch_up_and_compare_with_rebuild(app)
+
+        try:
+            check()
+        finally:
+            app.close()
+
+
+def test_a_rich_history_rebuilds_identically(app: SmallSteps, clock: FixedClock) -> None:
+    history = [
+        ("value", "relationships"), ("schedule", "message-friend", 0, "morning"),
+        ("schedule", "walk-around-block", 0, "evening"), ("mood", 3, None, "before"),
+        ("mood", 2, 0, "before"), ("advance", 2), ("done", 0, 6), ("mood", 7, 0, "after"),
+        ("not_done", 1, "tired"), ("smaller", 1), ("done", 1, None), ("mood", 5, 1, "after"),
+        ("schedule", "tidy-room", 8, "afternoon"), ("move", 2, 9, "evening"),
+        ("swap", 3, "water-plants"), ("pair", 3), ("advance", 30), ("done_activity", "cook-simple"),
+        ("review",), ("safety",), ("rate", 0, 9),
+    ]
+    run_history(app, clock, "rich", history)
+    views = catch_up_and_compare_with_rebuild(app)
+    assert len(views["ss_steps"]) == 4 and len(views["ss_moods"]) == 4
+    assert sum(1 for r in views["ss_insights"]) >= 4
+
+
+def test_each_event_is_applied_exactly_once(app: SmallSteps, alice: str) -> None:
+    app.schedule_step(alice, "make-bed", "2026-11-23")
+    app.log_done(alice)
+    app.rate_mood(alice, 6)
+    position = app.catch_up()
+    before = snapshot(app)
+    notifications = app.recorder.select_notifications(1, 100)
+    from eventsourcing.persistence import Tracking
+
+    items = [(app.mapper.to_domain_event(n), Tracking("SmallSteps", n.id)) for n in notifications]
+    assert app.views.apply(items) == position  # all already applied: nothing changes
+    assert app.views.apply(items[-2:]) == position
+    assert snapshot(app) == before
+    assert app.views.position() == position
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_views_survive_a_restart_and_carry_on(store_url_for, kind: str) -> None:
+    url = store_url_for(kind)
+    clock = FixedClock(datetime(2026, 11, 23, 8, tzinfo=timezone.utc))
+    first = SmallSteps.from_store(url, clock)
+    first.enrol("fay", "en-IE", "Europe/Dublin")
+    first.schedule_step("fay", "make-bed", "2026-11-23")
+    position = first.catch_up()
+    first.close()
+
+    second = SmallSteps.from_store(url, clock)  # writes, never reads
+    second.log_done("fay")
+    second.rate_mood("fay", 7)
+    second.close()
+
+    third = SmallSteps.from_store(url, clock)
+    assert third.views.position() == position  # remembered across the restart
+    assert third.today("fay").steps[0].status == "done"  # caught up on read
+    assert third.views.position() == third.recorder.max_notification_id()
+    catch_up_and_compare_with_rebuild(third)
+    third.close()
+
+
+def test_read_your_writes_across_application_instances(store_url_for) -> None:
+    url = store_url_for("sqlite")
+    clock = FixedClock(datetime(2026, 11, 23, 8, tzinfo=timezone.utc))
+    writer, reader = SmallSteps.from_store(url, clock), SmallSteps.from_store(url, clock)
+    writer.enrol("gus", "en-IN", "Asia/Kolkata")
+    for value in range(5):
+        writer.rate_mood("gus", value)
+        assert reader.week("gus").mood_count == value + 1
+    writer.close()
+    reader.close()
+
+
+@pytest.mark.postgres
+def test_a_runner_follows_the_postgres_store(pg_schema_url: str) -> None:
+    from domain.store import prepare
+
+    env = eventsourcing_env(pg_schema_url)
+    prepare(env)
+    clock = FixedClock(datetime(2026, 11, 23, 8, tzinfo=timezone.utc))
+    app = SmallSteps(env, clock)
+    try:
+        with follow(env) as runner:
+            app.enrol("hal", "en-CA", "America/Toronto")
+            clock.advance(hours=6)
+            step = app.schedule_step("hal", "step-outside", "2026-11-23", "afternoon")
+            app.log_done("hal", step)
+            app.rate_mood("hal", 8, step_id=step)
+            last = app.recorder.max_notification_id()
+            runner.wait(last, timeout=10)
+            # The runner, not a catch-up, brought the views here.
+            assert app.views.position() == last
+            with app.views.reading() as cur:
+                [row] = cur.all("SELECT status, mood_after FROM ss_steps")
+            assert row == {"status": "done", "mood_after": 8}
+            # Queries still catch up themselves (nothing left to do) and agree.
+            assert app.today("hal").steps[0].status == "done"
+        catch_up_and_compare_with_rebuild(app)
+    finally:
+        app.close()
