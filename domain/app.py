@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import random
 import re
 import time as time_module
@@ -56,7 +57,7 @@ from domain.results import (
     WeekSummary,
 )
 from domain.store import eventsourcing_env, prepare, store_url, views_class
-from domain.transcodings import DateAsISO, TimeAsISO, TupleAsList
+from domain.transcodings import DataclassAsDict, DateAsISO, TimeAsISO, TupleAsList
 from domain.vocabulary import (
     ANYTIME,
     BARRIERS,
@@ -76,6 +77,7 @@ from domain.vocabulary import (
 from domain.week import DONE, MOVED_AWAY, NOT_DONE, PENDING, Step, Week, activity_fields
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 CONFLICT_RETRIES = 8
 CATCH_UP_BATCH = 500
@@ -193,6 +195,18 @@ class SmallSteps(Application):
         transcoder.register(DateAsISO())
         transcoder.register(TimeAsISO())
         transcoder.register(TupleAsList())
+        # Aggregate state that snapshots carry.
+        transcoder.register(DataclassAsDict(Step, "week_step"))
+        transcoder.register(DataclassAsDict(Activity, "activity"))
+
+    def _take_snapshots(self, processing_event: Any) -> None:
+        # Events are already committed when snapshots are taken: a snapshot that
+        # cannot be written must not make a stored command look failed (a caller
+        # would retry it and store it twice). Loads simply replay a little more.
+        try:
+            super()._take_snapshots(processing_event)
+        except Exception:  # noqa: BLE001
+            log.exception("snapshot not taken; events are stored")
 
     # -- loading ----------------------------------------------------------------
 
@@ -670,13 +684,22 @@ class SmallSteps(Application):
         return self._rows("SELECT * FROM ss_insights WHERE person_id = :p", {"p": pid})
 
     def _stats(self, pid: str) -> tuple[dict[str, Stats], dict[str, Stats]]:
-        by_activity: dict[str, Stats] = defaultdict(Stats)
+        """Measured mood lifts per activity and per kind: only activities that have
+        any, summed by the database, so the rows read stay few however long the
+        person's history."""
+        rows = self._rows(
+            "SELECT activity_id, kind, SUM(scheduled) AS scheduled, SUM(done) AS done, "
+            "SUM(not_done) AS not_done, SUM(lift_sum) AS lift_sum, SUM(lift_n) AS lift_n "
+            "FROM ss_insights WHERE person_id = :p AND lift_n > 0 GROUP BY activity_id, kind",
+            {"p": pid},
+        )
+        by_activity: dict[str, Stats] = {}
         by_kind: dict[str, Stats] = defaultdict(Stats)
-        for r in self._insight_rows(pid):
+        for r in rows:
             stats = _stats_from_row(r)
-            by_activity[r["activity_id"]] += stats
+            by_activity[r["activity_id"]] = stats
             by_kind[r["kind"]] += stats
-        return dict(by_activity), dict(by_kind)
+        return by_activity, dict(by_kind)
 
     def propose_week(self, person: str, day: date | str | None = None,
                      count: int = 3) -> list[dict[str, Any]]:

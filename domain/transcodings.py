@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, time
 
 from eventsourcing.persistence import Transcoding
@@ -40,3 +41,17 @@ class TupleAsList(Transcoding):
 
     def decode(self, data: list) -> tuple:
         return tuple(data)
+
+
+class DataclassAsDict(Transcoding):
+    """A flat dataclass held in aggregate state (for snapshots)."""
+
+    def __init__(self, cls: type, name: str):
+        self.type = cls
+        self.name = name
+
+    def encode(self, obj: object) -> dict:
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+    def decode(self, data: dict) -> object:
+        return self.type(**data)

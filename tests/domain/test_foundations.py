@@ -4,6 +4,7 @@ versions, and the rule that the domain knows nothing of the voice layer."""
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -140,14 +141,47 @@ def test_the_domain_imports_nothing_of_alexa_flask_or_http() -> None:
     assert offenders == []
 
 
-def test_snapshots_keep_aggregate_loads_short(store_url_for) -> None:
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "postgres"])
+def test_snapshots_keep_aggregate_loads_short(store_url_for, kind: str) -> None:
     clock = FixedClock(datetime(2026, 11, 23, 7, tzinfo=timezone.utc))
-    app = SmallSteps.from_store(store_url_for("sqlite"), clock)
+    app = SmallSteps.from_store(store_url_for(kind), clock)
     app.enrol("jo", "en-GB", "Europe/London")
-    for i in range(120):
+    steps = [app.schedule_step("jo", key, f"2026-11-{23 + i // 3}", at_time=f"{9 + i % 3:02d}:00")
+             for i, key in enumerate(["make-bed", "step-outside", "favourite-song"] * 2)]
+    app.log_done("jo", steps[0], mastery=3)
+    app.log_not_done("jo", steps[1], barrier="tired")
+    app.make_smaller("jo", steps[1])
+    for i in range(120):  # each command returns normally, snapshots included
         app.rate_mood("jo", i % 11)
-    key = Week.create_id(person_id("jo"), "2026-W48")
-    snapshots = list(app.snapshots.get(key))
-    assert snapshots and snapshots[-1].originator_version >= 100
-    assert len(app.repository.get(key).moods) == 120
+    for i in range(60):
+        app.add_activity("jo", f"Own thing {i}", "pleasure", "recreation_interests", 2, 10)
+    week_key = Week.create_id(person_id("jo"), "2026-W48")
+    person_key = person_id("jo")
+    assert list(app.snapshots.get(week_key))[-1].originator_version >= 100
+    assert list(app.snapshots.get(person_key))[-1].originator_version >= 50
+    # Loaded from the latest snapshot: the same state as a full replay.
+    week = app.repository.get(week_key)
+    replayed = functools.reduce(lambda agg, e: e.mutate(agg), app.events.get(week_key), None)
+    assert (week.steps, week.moods, week.version) == (replayed.steps, replayed.moods,
+                                                      replayed.version)
+    assert len(week.moods) == 120 and week.steps[steps[0]].mastery == 3
+    assert week.steps[steps[1]].is_smaller and week.steps[steps[1]].status == "pending"
+    assert week.steps[steps[0]].day == date(2026, 11, 23)
+    assert len(app.profile("jo").own) == 60
+    app.close()
+
+
+def test_a_failing_snapshot_never_fails_a_stored_command(monkeypatch, caplog) -> None:
+    clock = FixedClock(datetime(2026, 11, 23, 7, tzinfo=timezone.utc))
+    app = SmallSteps.from_store("memory:", clock)
+    app.enrol("kim", "en-GB", "Europe/London")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("snapshot store unavailable")
+
+    monkeypatch.setattr(app, "take_snapshot", broken)
+    for i in range(60):
+        app.rate_mood("kim", i % 11)  # passes the snapshot interval without raising
+    assert app.week("kim").mood_count == 60
+    assert "snapshot not taken" in caplog.text
     app.close()
