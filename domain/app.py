@@ -684,19 +684,12 @@ class SmallSteps(Application):
         return self._rows("SELECT * FROM ss_insights WHERE person_id = :p", {"p": pid})
 
     def _stats(self, pid: str) -> tuple[dict[str, Stats], dict[str, Stats]]:
-        """Measured mood lifts per activity and per kind: only activities that have
-        any, summed by the database, so the rows read stay few however long the
-        person's history."""
-        rows = self._rows(
-            "SELECT activity_id, kind, SUM(scheduled) AS scheduled, SUM(done) AS done, "
-            "SUM(not_done) AS not_done, SUM(lift_sum) AS lift_sum, SUM(lift_n) AS lift_n "
-            "FROM ss_insights WHERE person_id = :p AND lift_n > 0 GROUP BY activity_id, kind",
-            {"p": pid},
-        )
+        """Measured mood lifts per activity and per kind."""
+        rows = self._rows("SELECT * FROM ss_lifts WHERE person_id = :p", {"p": pid})
         by_activity: dict[str, Stats] = {}
         by_kind: dict[str, Stats] = defaultdict(Stats)
         for r in rows:
-            stats = _stats_from_row(r)
+            stats = Stats(lift_sum=r["lift_sum"], lift_n=r["lift_n"])
             by_activity[r["activity_id"]] = stats
             by_kind[r["kind"]] += stats
         return by_activity, dict(by_kind)

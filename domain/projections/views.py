@@ -92,9 +92,19 @@ TABLES = (
         lift_n INTEGER NOT NULL,
         PRIMARY KEY (person_id, activity_id, slot)
     )""",
+    # Measured mood lifts per activity: the only evidence suggestions read, so a
+    # suggestion reads a handful of rows however long the person's history.
+    """CREATE TABLE IF NOT EXISTS ss_lifts (
+        person_id TEXT NOT NULL,
+        activity_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        lift_sum INTEGER NOT NULL,
+        lift_n INTEGER NOT NULL,
+        PRIMARY KEY (person_id, activity_id)
+    )""",
 )
 
-VIEW_TABLES = ("ss_people", "ss_weeks", "ss_steps", "ss_moods", "ss_insights")
+VIEW_TABLES = ("ss_people", "ss_weeks", "ss_steps", "ss_moods", "ss_insights", "ss_lifts")
 
 
 class Cursor(Protocol):
@@ -276,6 +286,16 @@ class ViewWriter:
         if sign < 0:
             cur.run("DELETE FROM ss_insights WHERE person_id = :p AND activity_id = :a "
                     "AND slot = :slot AND scheduled = 0", params)
+        if lifted:
+            cur.run(
+                "INSERT INTO ss_lifts (person_id, activity_id, kind, lift_sum, lift_n) "
+                "VALUES (:p, :a, :kind, :ls, :ln) ON CONFLICT (person_id, activity_id) "
+                "DO UPDATE SET kind = :kind, lift_sum = ss_lifts.lift_sum + :ls, "
+                "lift_n = ss_lifts.lift_n + :ln", params,
+            )
+            if sign < 0:
+                cur.run("DELETE FROM ss_lifts WHERE person_id = :p AND activity_id = :a "
+                        "AND lift_n = 0", params)
 
     def step_done(self, cur: Cursor, e: Any) -> None:
         row = self._change_step(cur, e, e.step_id, status="done", done_at=iso(e.at),
