@@ -56,7 +56,13 @@ from domain.results import (
     Today,
     WeekSummary,
 )
-from domain.store import eventsourcing_env, prepare, store_url, views_class
+from domain.store import (
+    creating_tables,
+    eventsourcing_env,
+    prepare,
+    store_url,
+    views_class,
+)
 from domain.transcodings import DataclassAsDict, DateAsISO, TimeAsISO, TupleAsList
 from domain.vocabulary import (
     ANYTIME,
@@ -79,7 +85,8 @@ from domain.week import DONE, MOVED_AWAY, NOT_DONE, PENDING, Step, Week, activit
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-CONFLICT_RETRIES = 8
+CONFLICT_DEADLINE = 10.0  # seconds a command keeps retrying a lost race
+CONFLICT_MAX_PAUSE = 0.05
 CATCH_UP_BATCH = 500
 LAPSE_DAYS = 3  # days without a step before the gentle way back is offered
 MOOD_FALL = 2.0  # a fall of the 7-day mood mean that counts as a warning sign
@@ -87,18 +94,25 @@ STEP_ID = re.compile(r"^(\d{4}-W\d{2})\.(\d+)$")
 
 
 def retried(command: Callable[..., T]) -> Callable[..., T]:
-    """Run a command again on fresh state when another writer got there first."""
+    """Run a command again on fresh state when another writer got there first.
+
+    Each lost race means someone else's events were stored, so progress is always
+    made; full-jitter backoff keeps contending writers from colliding in step. The
+    conflict reaches the caller only if it persists past CONFLICT_DEADLINE."""
 
     @functools.wraps(command)
     def wrapper(self: SmallSteps, *args: Any, **kwargs: Any) -> T:
-        for attempt in range(CONFLICT_RETRIES):
+        deadline = time_module.monotonic() + CONFLICT_DEADLINE
+        attempt = 0
+        while True:
             try:
                 return command(self, *args, **kwargs)
             except IntegrityError:
-                if attempt == CONFLICT_RETRIES - 1:
+                if time_module.monotonic() >= deadline:
                     raise
-                time_module.sleep(random.uniform(0, 0.005 * 2**attempt))
-        raise AssertionError("unreachable")
+                attempt += 1
+                time_module.sleep(random.uniform(0, min(CONFLICT_MAX_PAUSE,
+                                                        0.002 * 2 ** min(attempt, 10))))
 
     return wrapper
 
@@ -182,9 +196,10 @@ class SmallSteps(Application):
         if "PERSISTENCE_MODULE" not in settings:
             settings.update(eventsourcing_env(store_url(settings or None)))
         prepare(settings)
-        super().__init__(settings)
+        with creating_tables(settings):  # one process at a time creates the schema
+            super().__init__(settings)
+            self.views = self.factory.tracking_recorder(views_class(settings))
         self.clock: Clock = clock or SystemClock()
-        self.views = self.factory.tracking_recorder(views_class(settings))
 
     @classmethod
     def from_store(cls, url: str, clock: Clock | None = None) -> SmallSteps:

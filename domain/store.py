@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -76,17 +78,43 @@ def is_postgres(env: dict[str, str]) -> bool:
     return env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
 
 
+def _connect(env: dict[str, str]):  # noqa: ANN202
+    import psycopg
+
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None,
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")), autocommit=True,
+    )
+
+
 def prepare(env: dict[str, str]) -> None:
     """Create the PostgreSQL schema named by ``?schema=`` if it is missing."""
     schema = env.get("POSTGRES_SCHEMA")
     if not is_postgres(env) or not schema:
         return
-    import psycopg
     from psycopg import sql
 
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None,
-        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")), autocommit=True,
-    ) as conn:
+    with _connect(env) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+
+
+_DDL_LOCK_KEY = 0x5353_4444  # "SSDD"
+
+
+@contextmanager
+def creating_tables(env: dict[str, str]) -> Iterator[None]:
+    """Serialise table creation across processes.
+
+    PostgreSQL refuses concurrent ``CREATE OR REPLACE FUNCTION`` ("tuple concurrently
+    updated"), which the library runs when it creates its tables; a session-level
+    advisory lock lets web workers and the projector start at the same moment."""
+    if not is_postgres(env):
+        yield
+        return
+    with _connect(env) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (_DDL_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (_DDL_LOCK_KEY,))
