@@ -1,0 +1,1 @@
+"""Small Steps: the Alexa voice layer around the domain."""

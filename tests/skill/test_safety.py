@@ -1,0 +1,61 @@
+"""Crisis language is recognised in free text, and every locale has its line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from skill.safety import crisis_line, crisis_lines, is_crisis_language
+
+CRISIS = [
+    "I want to die", "i wanna die", "I just want to die tonight", "I want to hurt myself",
+    "I want to kill myself", "I'm going to kill myself", "thinking about killing myself",
+    "there's no reason to live", "there is no point in living", "no reason to go on",
+    "I don't want to be alive anymore", "I dont want to live", "I do not want to wake up",
+    "I'm going to end it all", "I want to end my life", "I'm planning to end it",
+    "I can't go on", "I can’t do this anymore", "everyone would be better off without me",
+    "I feel suicidal", "I've been having suicidal thoughts", "I've been cutting myself",
+    "I keep harming myself", "self harm", "I wish I was dead", "I wish I were never born",
+    "I want to take my own life", "I might overdose", "I want to not be here anymore",
+    "I'm ready to die", "I wish I could die", "Thinking about suicide",
+]
+NOT_CRISIS = [
+    "I'm dying to go for a walk", "I was killing time before lunch", "that cake was to die for",
+    "I did the walk", "I was tired", "my mood is four", "make it smaller", "banana",
+    "being a good friend", "I cut some bread for toast", "I finished the email", "",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_crisis_language_is_recognised(text: str) -> None:
+    assert is_crisis_language(text)
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS)
+def test_ordinary_words_are_not_mistaken_for_crisis(text: str) -> None:
+    assert not is_crisis_language(text)
+
+
+def test_an_idiom_does_not_hide_crisis_language_beside_it() -> None:
+    assert is_crisis_language("I'm dying to sleep, I want to die")
+
+
+@pytest.mark.parametrize("locale, number, emergency", [
+    ("en-US", "988", "911"), ("en-CA", "9-8-8", "911"), ("en-GB", "116 123", "999"),
+    ("en-IE", "116 123", "112"), ("en-AU", "13 11 14", "000"), ("en-IN", "14416", "112"),
+])
+def test_every_locale_has_its_crisis_line(locale: str, number: str, emergency: str) -> None:
+    line = crisis_line(locale)
+    assert (line.number, line.emergency) == (number, emergency)
+    assert line.spoken and line.how and line.name
+
+
+def test_the_table_records_when_each_line_was_checked() -> None:
+    for line in crisis_lines().values():
+        assert isinstance(line.checked, date) and line.source
+
+
+def test_an_unknown_locale_still_gets_a_line() -> None:
+    assert crisis_line("de-DE").number == "988"
+    assert crisis_line(None).number == "988"
