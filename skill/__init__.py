@@ -1,1 +1,5 @@
-"""Small Steps: the Alexa voice layer around the domain."""
+"""Small Steps: the Alexa voice layer around the domain.
+
+Call `skill.sdk_compat.install()` before anything imports flask-ask-sdk (that module
+says why).
+"""
