@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +61,25 @@ def test_the_table_records_when_each_line_was_checked() -> None:
 def test_an_unknown_locale_still_gets_a_line() -> None:
     assert crisis_line("de-DE").number == "988"
     assert crisis_line(None).number == "988"
+
+
+MODELS = Path(__file__).resolve().parents[2] / "interaction-models" / "custom"
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_every_crisis_sample_of_the_model_is_recognised_in_free_text(locale: str) -> None:
+    """What the crisis intent hears must also be caught in a free-text slot or the
+    fallback: the same words, whichever way they arrive."""
+    model = json.loads((MODELS / f"{locale}.json").read_text())
+    [crisis] = [i for i in model["interactionModel"]["languageModel"]["intents"]
+                if i["name"] == "CrisisIntent"]
+    missed = [s for s in crisis["samples"] if not is_crisis_language(s)]
+    assert missed == []
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_no_everyday_sample_of_the_model_is_mistaken_for_crisis(locale: str) -> None:
+    model = json.loads((MODELS / f"{locale}.json").read_text())
+    everyday = [s for i in model["interactionModel"]["languageModel"]["intents"]
+                if i["name"] != "CrisisIntent" for s in i.get("samples", [])]
+    assert [s for s in everyday if is_crisis_language(s)] == []
