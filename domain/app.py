@@ -78,9 +78,18 @@ from domain.vocabulary import (
     MIN_SCALE,
     MOOD_MOMENTS,
     PARTS_OF_DAY,
-    part_of_day_for,
 )
-from domain.week import DONE, MOVED_AWAY, NOT_DONE, PENDING, Step, Week, activity_fields
+from domain.week import (
+    DONE,
+    MOVED_AWAY,
+    NOT_DONE,
+    PENDING,
+    Step,
+    Week,
+    activity_fields,
+    slot_of,
+    step_order,
+)
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -263,7 +272,7 @@ class SmallSteps(Application):
     @staticmethod
     def _slot(part_of_day: str | None, at_time: time | None) -> str:
         if part_of_day is None:
-            return part_of_day_for(at_time) if at_time is not None else ANYTIME
+            return slot_of(ANYTIME, at_time)
         return _choice(part_of_day, (*PARTS_OF_DAY, ANYTIME), "part of day")
 
     @staticmethod
@@ -873,10 +882,7 @@ def _mean(values: Sequence[int]) -> float | None:
 
 
 def _view_order(s: StepView) -> tuple:
-    slots = (*PARTS_OF_DAY, ANYTIME)
-    slot = s.part_of_day if s.at_time is None else (
-        "morning" if s.at_time.hour < 12 else "afternoon" if s.at_time.hour < 17 else "evening")
-    return (s.day, slots.index(slot), s.at_time or time(23, 59), int(s.step_id.rsplit(".", 1)[1]))
+    return step_order(s.day, s.part_of_day, s.at_time, s.step_id)
 
 
 def _step_view_from_row(r: dict) -> StepView:

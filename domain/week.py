@@ -48,17 +48,20 @@ class Step:
     enjoyment: int | None = None
     barrier: str | None = None
 
-    @property
-    def slot(self) -> str:
-        """morning / afternoon / evening, from the time when one was given."""
-        if self.at_time is not None:
-            return part_of_day_for(self.at_time)
-        return self.part_of_day
-
     def order_key(self) -> tuple:
-        slots = (*PARTS_OF_DAY, ANYTIME)
-        at = self.at_time or time(23, 59)
-        return (self.day, slots.index(self.slot), at, int(self.step_id.rsplit(".", 1)[1]))
+        return step_order(self.day, self.part_of_day, self.at_time, self.step_id)
+
+
+def slot_of(part_of_day: str, at_time: time | None) -> str:
+    """morning / afternoon / evening (or anytime): from the time when one was given."""
+    return part_of_day_for(at_time) if at_time is not None else part_of_day
+
+
+def step_order(day: date, part_of_day: str, at_time: time | None, step_id: str) -> tuple:
+    """A day's steps in the order they come: part of the day, time, then as scheduled."""
+    slots = (*PARTS_OF_DAY, ANYTIME)
+    return (day, slots.index(slot_of(part_of_day, at_time)), at_time or time(23, 59),
+            int(step_id.rsplit(".", 1)[1]))
 
 
 def activity_fields(activity: Activity, value_linked: bool) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
-from domain.vocabulary import part_of_day_for
+from domain.week import slot_of
 
 TABLES = (
     """CREATE TABLE IF NOT EXISTS ss_people (
@@ -232,7 +232,7 @@ class ViewWriter:
         row = {
             "person_id": person, "step_id": e.step_id, "week": week,
             "day": iso(e.day), "part_of_day": e.part_of_day, "at_time": iso(e.at_time),
-            "slot": part_of_day_for(e.at_time) if e.at_time else e.part_of_day,
+            "slot": slot_of(e.part_of_day, e.at_time),
             "seq": int(e.step_id.rsplit(".", 1)[1]),
             "activity_id": e.activity_id, "title": e.title, "kind": e.kind, "area": e.area,
             "value_linked": int(e.value_linked), "difficulty": e.difficulty,
@@ -255,8 +255,8 @@ class ViewWriter:
         self._contribute(cur, row, -1)
         row.update(changes)
         if "at_time" in changes or "part_of_day" in changes:
-            row["slot"] = (part_of_day_for(time.fromisoformat(row["at_time"]))
-                           if row["at_time"] else row["part_of_day"])
+            at_time = time.fromisoformat(row["at_time"]) if row["at_time"] else None
+            row["slot"] = slot_of(row["part_of_day"], at_time)
         sets = ", ".join(f"{c} = :{c}" for c in row if c not in ("person_id", "step_id"))
         cur.run(f"UPDATE ss_steps SET {sets} WHERE person_id = :person_id AND step_id = :step_id",
                 row)
