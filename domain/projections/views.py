@@ -9,7 +9,7 @@ processes catch up at the same time, and a crash leaves either all or none of a 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
@@ -247,13 +247,22 @@ class ViewWriter:
         cur.run(f"INSERT INTO ss_steps ({columns}) VALUES ({values})", row)
         self._contribute(cur, row, +1)
 
-    def _change_step(self, cur: Cursor, e: Any, step_id: str, **changes: Any) -> dict:
+    def _change_step(
+        self,
+        cur: Cursor,
+        e: Any,
+        step_id: str,
+        derive: Callable[[dict], dict] | None = None,
+        **changes: Any,
+    ) -> dict:
+        """Change one step row; ``derive`` computes further changes from the row as
+        it stood, for changes that depend on it."""
         person, _ = self._owner(cur, e)
         row = cur.one("SELECT * FROM ss_steps WHERE person_id = :p AND step_id = :s",
                       {"p": person, "s": step_id})
         assert row is not None, f"unknown step {step_id}"
         self._contribute(cur, row, -1)
-        row.update(changes)
+        row.update({**changes, **(derive(row) if derive else {})})
         if "at_time" in changes or "part_of_day" in changes:
             at_time = time.fromisoformat(row["at_time"]) if row["at_time"] else None
             row["slot"] = slot_of(row["part_of_day"], at_time)
@@ -321,11 +330,11 @@ class ViewWriter:
         self._change_step(cur, e, e.step_id, status="moved_away")
 
     def step_made_smaller(self, cur: Cursor, e: Any) -> None:
-        row = cur.one("SELECT status FROM ss_steps WHERE person_id = :p AND step_id = :s",
-                      {"p": self._owner(cur, e)[0], "s": e.step_id})
-        reopened = {"status": "pending", "barrier": None} if row and row["status"] == "not_done" else {}
-        self._change_step(cur, e, e.step_id, title=e.title, minutes=e.minutes, is_smaller=1,
-                          **reopened)
+        def reopened(row: dict) -> dict:
+            return {"status": "pending", "barrier": None} if row["status"] == "not_done" else {}
+
+        self._change_step(cur, e, e.step_id, reopened, title=e.title, minutes=e.minutes,
+                          is_smaller=1)
 
     def step_swapped(self, cur: Cursor, e: Any) -> None:
         self._change_step(
@@ -354,19 +363,19 @@ class ViewWriter:
             self._change_step(cur, e, e.step_id, mood_before=e.value)
             return
         if e.moment == "after":
-            step = cur.one("SELECT mood_before, day FROM ss_steps "
-                           "WHERE person_id = :p AND step_id = :s", {"p": person, "s": e.step_id})
-            assert step is not None
-            before = step["mood_before"]
-            if before is None:
+
+            def lift(step: dict) -> dict:
+                if step["mood_before"] is not None:
+                    return {}
                 # "That's up from four this morning": the latest mood earlier that day.
                 earlier = cur.one(
                     "SELECT value FROM ss_moods WHERE person_id = :p AND day = :day AND at < :at "
                     "AND mood_id <> :m ORDER BY at DESC, mood_id DESC LIMIT 1",
                     {"p": person, "day": step["day"], "at": iso(e.at), "m": e.mood_id},
                 )
-                before = earlier["value"] if earlier else None
-            self._change_step(cur, e, e.step_id, mood_after=e.value, mood_before=before)
+                return {"mood_before": earlier["value"]} if earlier else {}
+
+            self._change_step(cur, e, e.step_id, lift, mood_after=e.value)
 
 
 def rows_snapshot(cur: Cursor) -> dict[str, list[tuple]]:
@@ -377,7 +386,3 @@ def rows_snapshot(cur: Cursor) -> dict[str, list[tuple]]:
         out[table] = sorted(tuple(sorted((k, str(v)) for k, v in r.items())) for r in rows)
     return out
 
-
-def batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
