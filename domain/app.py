@@ -696,8 +696,10 @@ class SmallSteps(Application):
         return [_step_view_from_row(r) for r in rows]
 
     def _suggest(self, p: Person, day: date, recent: list[StepView],
-                 exclude: Iterable[str] = ()) -> Suggestion | None:
-        by_activity, by_kind = self._stats(p.id.hex)
+                 exclude: Iterable[str] = (),
+                 stats: tuple[dict[str, Stats], dict[str, Stats]] | None = None,
+                 ) -> Suggestion | None:
+        by_activity, by_kind = stats or self._stats(p.id.hex)
         return suggest.choose(
             p.repertoire(), today=day, recent=recent, by_activity=by_activity,
             by_kind=by_kind, is_value_linked=p.is_value_linked, prefers_values=bool(p.values),
@@ -727,13 +729,15 @@ class SmallSteps(Application):
         day = _date(day) if day is not None else self._local_today(p)
         _, last = week_days(week_id(day))
         days = suggest.spread_days(day, last, count)
+        self.catch_up()
+        recent, stats = self._recent_steps(p, day), self._stats(p.id.hex)
         chosen: list[Suggestion] = []
         kinds: set[str] = set()
         for _ in days:
-            exclude = [s.activity_id for s in chosen]
-            exclude += [a.key for a in p.repertoire() if a.kind in kinds]
-            pick = self.suggest(person, day, exclude) or self.suggest(person, day, [
-                s.activity_id for s in chosen])
+            taken = [s.activity_id for s in chosen]
+            other_kinds = taken + [a.key for a in p.repertoire() if a.kind in kinds]
+            pick = (self._suggest(p, day, recent, other_kinds, stats)
+                    or self._suggest(p, day, recent, taken, stats))
             if pick is None:
                 break
             chosen.append(pick)
