@@ -12,7 +12,6 @@ hand: change `intents.py` (or the catalogue) and run this script.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
@@ -26,14 +25,9 @@ CRISIS_LINES = ROOT / "skill" / "crisis_lines.json"
 
 def load_intents():
     """intents.py as a module (its folder name has a hyphen, so it is no package)."""
-    name = "small_steps_interaction_intents"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, HERE / "intents.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    from skill.model import I as intents
+
+    return intents
 
 
 I = load_intents()

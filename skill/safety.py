@@ -61,6 +61,8 @@ _PATTERNS = [
     r"\btake my (own )?life\b",
     r"\b(no|not any|nothing left to) (reason|point) (to|in|of) (live|living|go on|going on|being alive)\b",
     r"\bno (reason|point) (to|in) (be|being) (here|alive)\b",
+    r"\bneed (urgent |immediate )?(help|support) (right )?now\b",
+    r"\bneed (urgent|immediate) (help|support)\b",
     r"\b(do ?n[o']?t|don't|do not|never) want to (live|be alive|wake up|be here|exist)( anymore| any more)?\b",
     r"\bcan'?t (go on|do this anymore|do this any more|take it anymore|take it any more|keep going)\b",
     r"\bcannot (go on|keep going)\b",

@@ -1,0 +1,95 @@
+"""What every request needs: the domain app, who is speaking, their locale and time zone.
+
+`ContextInterceptor` runs before every handler and puts a `RequestContext` into the
+request attributes; handlers reach it through `Turn` (skill/handlers/base.py)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+
+from domain.app import SmallSteps
+from domain.clock import local_date
+from domain.errors import NotEnrolled
+from domain.person import Person
+from skill.identity import Identity, IdentityHasher
+from skill.speech import DEFAULT_LOCALE, Speech, speech_for
+from skill.timezones import LOCALE_ZONES, TimeZoneCache, device_time_zone
+
+log = logging.getLogger(__name__)
+
+CTX = "small_steps_ctx"
+
+
+@dataclass
+class Services:
+    """Long-lived parts shared by every request."""
+
+    app: SmallSteps
+    identity: IdentityHasher
+    zones: TimeZoneCache = field(default_factory=TimeZoneCache)
+
+
+class NoIdentity(Exception):
+    """The request names neither a person nor a user."""
+
+
+class RequestContext:
+    def __init__(self, handler_input: HandlerInput, services: Services):
+        self.handler_input = handler_input
+        self.services = services
+        self.app = services.app
+        envelope = handler_input.request_envelope
+        self.locale: str = getattr(envelope.request, "locale", None) or DEFAULT_LOCALE
+        self.speech: Speech = speech_for(self.locale)
+        system = envelope.context.system if envelope.context else None
+        person = system.person if system is not None else None
+        user = system.user if system is not None else None
+        if user is None and envelope.session is not None:
+            user = envelope.session.user
+        self.identity: Identity | None = services.identity.identify(
+            person.person_id if person else None, user.user_id if user else None)
+        self._profile: Person | None = None
+
+    @property
+    def person(self) -> str:
+        if self.identity is None:
+            raise NoIdentity("the request carries no user id")
+        return self.identity.key
+
+    def profile(self) -> Person:
+        """The person's profile, enrolling them first if needed, with their locale and
+        the device's time zone brought up to date."""
+        if self._profile is not None:
+            return self._profile
+        device_zone = device_time_zone(self.handler_input, self.services.zones)
+        try:
+            profile = self.app.profile(self.person)
+        except NotEnrolled:
+            zone = device_zone or LOCALE_ZONES.get(self.locale, "UTC")
+            self.app.enrol(self.person, self.locale, zone)
+            profile = self.app.profile(self.person)
+            self.is_new = True
+        else:
+            self.is_new = False
+            if profile.locale != self.locale or (device_zone and device_zone != profile.time_zone):
+                self.app.enrol(self.person, self.locale, device_zone or profile.time_zone)
+                profile = self.app.profile(self.person)
+        self._profile = profile
+        return profile
+
+    def today(self) -> date:
+        return local_date(self.app.clock.now(), self.profile().time_zone)
+
+
+class ContextInterceptor(AbstractRequestInterceptor):
+    def __init__(self, services: Services):
+        self.services = services
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes[CTX] = RequestContext(
+            handler_input, self.services)

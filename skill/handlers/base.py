@@ -1,0 +1,180 @@
+"""The pieces every conversation area uses.
+
+`Turn` wraps one request: the context (who, which locale, the domain app), the session's
+dialog state (`pending`: what the skill is waiting for) and the response. `answers()`
+registers a function for an intent *in a dialog state* ("yes" while an offer is open,
+a number while a mood is being asked for); `PendingAnswerHandler` routes to them before
+any plain intent handler runs. Handlers never write words: they name speech keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, is_request_type
+from ask_sdk_model import Response
+from ask_sdk_model.slu.entityresolution import StatusCode
+from ask_sdk_model.ui import SimpleCard
+
+from skill.context import CTX, RequestContext
+
+PENDING = "pending"
+FOCUS = "focus"  # the step id under discussion
+LAST = "last"  # the last turn, for Repeat
+OFFERED = "offered"  # activity ids offered this session
+CRISIS = "crisis"
+
+
+class Turn:
+    def __init__(self, handler_input: HandlerInput):
+        self.hi = handler_input
+        self.ctx: RequestContext = handler_input.attributes_manager.request_attributes[CTX]
+        self.app = self.ctx.app
+        self.speech = self.ctx.speech
+        self.session: dict[str, Any] = handler_input.attributes_manager.session_attributes
+        self._card: SimpleCard | None = None
+        self._directives: list = []
+
+    # -- request --------------------------------------------------------------------
+
+    @property
+    def intent(self):  # noqa: ANN201
+        return self.hi.request_envelope.request.intent
+
+    def slot_value(self, name: str) -> str | None:
+        """What was heard in a slot, as said (None when empty)."""
+        slot = (self.intent.slots or {}).get(name) if self.intent else None
+        value = slot.value if slot is not None else None
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    def slot_id(self, name: str) -> str | None:
+        """The canonical id a custom slot resolved to, if it matched."""
+        slot = (self.intent.slots or {}).get(name) if self.intent else None
+        resolutions = slot.resolutions if slot is not None else None
+        for authority in (resolutions.resolutions_per_authority or []) if resolutions else []:
+            if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
+                for v in authority.values or []:
+                    if v.value and v.value.id:
+                        return v.value.id
+        return None
+
+    def slot_choice(self, name: str, allowed: Iterable[str]) -> str | None:
+        """A slot's id if resolved; else the heard value when it is itself an id."""
+        allowed = tuple(allowed)
+        found = self.slot_id(name)
+        if found in allowed:
+            return found
+        heard = self.slot_value(name)
+        if heard is None:
+            return None
+        heard = heard.lower().replace(" ", "_")
+        return heard if heard in allowed else None
+
+    # -- dialog state -----------------------------------------------------------------
+
+    @property
+    def pending(self) -> dict[str, Any]:
+        return self.session.get(PENDING) or {}
+
+    def expect(self, what: str, **data: Any) -> None:
+        self.session[PENDING] = {"what": what, **data}
+
+    def clear(self) -> None:
+        self.session.pop(PENDING, None)
+
+    @property
+    def focus(self) -> str | None:
+        return self.session.get(FOCUS)
+
+    def set_focus(self, step_id: str | None) -> None:
+        if step_id:
+            self.session[FOCUS] = step_id
+
+    # -- response -----------------------------------------------------------------------
+
+    def card(self, title_key: str, content: str) -> Turn:
+        self._card = SimpleCard(title=self.speech.phrase(title_key), content=content)
+        return self
+
+    def directive(self, directive: Any) -> Turn:
+        self._directives.append(directive)
+        return self
+
+    def say(self, key: str, **fields: Any) -> Response:
+        """Speak a turn. An open turn (one with a reprompt) keeps the session; a closed one
+        ends it and forgets any dialog state."""
+        said = self.speech.turn(key, **fields)
+        return self.speak(said.ssml, said.reprompt_ssml)
+
+    def speak(self, ssml: str, reprompt_ssml: str | None) -> Response:
+        rb = self.hi.response_builder.speak(ssml)
+        if reprompt_ssml is not None:
+            rb.ask(reprompt_ssml)
+            self.session[LAST] = [ssml, reprompt_ssml]
+        else:
+            self.clear()
+            rb.set_should_end_session(True)
+        if self._card is not None:
+            rb.set_card(self._card)
+        for d in self._directives:
+            rb.add_directive(d)
+        return rb.response
+
+    def end_quietly(self) -> Response:
+        return self.hi.response_builder.response
+
+
+# -- routing ---------------------------------------------------------------------------
+
+Answer = Callable[[Turn], Response]
+_ANSWERS: dict[tuple[str, str], Answer] = {}
+
+
+def answers(intent: str, *states: str) -> Callable[[Answer], Answer]:
+    """Register `fn` as the answer to `intent` while the dialog waits in one of `states`."""
+
+    def register(fn: Answer) -> Answer:
+        for state in states:
+            _ANSWERS[(intent, state)] = fn
+        return fn
+
+    return register
+
+
+class PendingAnswerHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        pending = handler_input.attributes_manager.session_attributes.get(PENDING) or {}
+        return (get_intent_name(handler_input), pending.get("what")) in _ANSWERS
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input)
+        return _ANSWERS[(get_intent_name(handler_input), turn.pending["what"])](turn)
+
+
+class IntentHandler(AbstractRequestHandler):
+    """A plain intent handler: `intents` it serves, `respond(turn)` it answers."""
+
+    intents: tuple[str, ...] = ()
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (is_request_type("IntentRequest")(handler_input)
+                and get_intent_name(handler_input) in self.intents)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.respond(Turn(handler_input))
+
+    def respond(self, turn: Turn) -> Response:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def served_intents() -> set[str]:
+    """Every intent some handler or dialog answer serves (for the model check)."""
+    from skill.handlers import request_handlers
+
+    names = {name for h in request_handlers() for name in getattr(h, "intents", ())}
+    return names | {intent for intent, _ in _ANSWERS}

@@ -1,0 +1,68 @@
+"""When a command is refused or something breaks: a kind spoken answer, never silence.
+
+Domain refusals store nothing (the domain guarantees it), so the person hears what to do
+next. Anything unexpected is logged with its traceback on the server and answered with
+an apology that says their earlier logs are safe."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from domain.errors import DomainError
+from skill.context import CTX, NoIdentity
+from skill.handlers.base import PENDING, Turn
+from skill.speech import speech_for
+
+log = logging.getLogger(__name__)
+
+# A refusal's code → what the person hears.
+REFUSALS = {
+    "daily_cap_reached": "today_full",
+    "invalid_date": "invalid_date",
+    "unknown_activity": "unknown_activity",
+    "unknown_step": "no_step_today",
+    "no_step_to_log": "no_step_today",
+    "step_already_done": "changed_done_step",
+    "step_already_logged": "already_not_today",
+    "cannot_make_smaller": "already_smallest",
+    "invalid_rating": "mood_invalid",
+    "invalid_text": "too_long",
+}
+FOLLOW_UPS = {"no_step_today": "want_step", "already_smallest": "want_other",
+              "mood_invalid": "mood"}
+
+
+class DomainErrorHandler(AbstractExceptionHandler):
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return isinstance(exception, DomainError) and CTX in \
+            handler_input.attributes_manager.request_attributes
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        key = REFUSALS.get(getattr(exception, "code", ""), "error")
+        log.info("refused: %s", getattr(exception, "code", type(exception).__name__))
+        turn = Turn(handler_input)
+        if key in FOLLOW_UPS:
+            turn.expect(FOLLOW_UPS[key])
+        elif turn.speech.is_open(key):
+            turn.clear()
+        return turn.say(key)
+
+
+class CatchAllHandler(AbstractExceptionHandler):
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        if isinstance(exception, NoIdentity):
+            log.warning("request without a user id")
+        else:
+            log.error("unexpected error while handling a request", exc_info=exception)
+        locale = getattr(handler_input.request_envelope.request, "locale", None)
+        said = speech_for(locale).turn("error")
+        handler_input.attributes_manager.session_attributes.pop(PENDING, None)
+        return (handler_input.response_builder.speak(said.ssml)
+                .set_should_end_session(True).response)

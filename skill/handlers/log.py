@@ -1,0 +1,209 @@
+"""Logging: a step done (then mood after, and a rating when the person is willing), or
+not today (then what got in the way, and a smaller version or another time)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ask_sdk_model import Response
+
+from domain.errors import NoStepToLog, StepAlreadyDone, StepAlreadyLogged, UnknownActivity
+from domain.results import StepView
+from domain.vocabulary import BARRIERS, MAX_SCALE, MIN_SCALE
+from skill.handlers.base import IntentHandler, Turn, answers
+from skill.handlers.today import step_fields
+from skill.model import I
+
+
+def mood_value(turn: Turn, slot: str = I.MOOD) -> int | None:
+    """A 0–10 number from a slot, or None for anything else ("eleven", "banana")."""
+    heard = turn.slot_value(slot)
+    try:
+        value = int(heard) if heard is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and MIN_SCALE <= value <= MAX_SCALE else None
+
+
+class LogDoneHandler(IntentHandler):
+    intents = (I.LOG_DONE,)
+
+    def respond(self, turn: Turn) -> Response:
+        person = turn.ctx.person
+        turn.ctx.profile()
+        activity = turn.slot_id(I.ACTIVITY)
+        try:
+            if activity is not None:
+                step = turn.app.log_done(person, activity=activity)
+            else:
+                step = turn.app.log_done(person, step_id=_open_focus(turn))
+        except (NoStepToLog, UnknownActivity):
+            turn.expect("which_done")
+            return turn.say("which_step_done")
+        except StepAlreadyDone:
+            step = _step(turn, activity)
+            return turn.say("already_done", title=turn.speech.activity(step.title) if step else "")
+        turn.set_focus(step.step_id)
+        turn.expect("mood_after", step=step.step_id)
+        return turn.say("done_ask_mood",
+                        done=turn.speech.done(step.activity_id, step.title, step.is_smaller))
+
+
+def _open_focus(turn: Turn) -> str | None:
+    """The step under discussion if it is still open today, else None (today's first)."""
+    if not turn.focus:
+        return None
+    today = turn.app.today(turn.ctx.person)
+    for s in today.steps:
+        if s.step_id == turn.focus and s.status != "done":
+            return s.step_id
+    return None
+
+
+def _step(turn: Turn, activity: str | None, step_id: str | None = None) -> StepView | None:
+    for s in turn.app.today(turn.ctx.person).steps:
+        if s.step_id == step_id or (step_id is None and s.activity_id == activity):
+            return s
+    return None
+
+
+@answers(I.RATE_MOOD, "mood_after")
+def mood_after(turn: Turn) -> Response:
+    value = mood_value(turn)
+    if value is None:
+        return turn.say("mood_invalid")
+    person, step_id = turn.ctx.person, turn.pending["step"]
+    turn.app.rate_mood(person, value, step_id=step_id, moment="after")
+    step = _step(turn, None, step_id)
+    lift = _lift(turn, step, value)
+    kind = step.kind if step else None
+    if kind in ("pleasure", "mastery"):
+        what = "rate_enjoyment" if kind == "pleasure" else "rate_mastery"
+        turn.expect(what, step=step_id)
+        return turn.say("mood_after_rate", mood=value, lift=lift,
+                        rating_question=turn.speech.phrase(what))
+    return turn.say("mood_after", mood=value, lift=lift)
+
+
+def _lift(turn: Turn, step: StepView | None, value: int) -> str:
+    before = step.mood_before if step else None
+    if before is None:
+        return turn.speech.phrase("lift_none")
+    if value > before:
+        return turn.speech.phrase("lift_up", before=before)
+    return turn.speech.phrase("lift_same" if value == before else "lift_down")
+
+
+@answers(I.RATE_MOOD, "rate_enjoyment", "rate_mastery")
+def rating(turn: Turn) -> Response:
+    value = mood_value(turn)
+    if value is None:
+        return turn.say("rating_invalid")
+    field = "enjoyment" if turn.pending["what"] == "rate_enjoyment" else "mastery"
+    turn.app.rate_step(turn.ctx.person, turn.pending["step"], **{field: value})
+    return turn.say("rating_thanks")
+
+
+@answers(I.NO, "rate_enjoyment", "rate_mastery")
+def skip_rating(turn: Turn) -> Response:
+    return turn.say("rating_skipped")
+
+
+class LogNotDoneHandler(IntentHandler):
+    intents = (I.LOG_NOT_DONE, I.BARRIER)
+
+    def respond(self, turn: Turn) -> Response:
+        person = turn.ctx.person
+        turn.ctx.profile()
+        activity = turn.slot_id(I.ACTIVITY)
+        step = _step(turn, activity) if activity else None
+        step_id = step.step_id if step is not None and step.status == "pending" else _open_focus(turn)
+        if step_id is None:
+            today = turn.app.today(person)
+            if today.small_step is None:
+                turn.expect("want_step")
+                return turn.say("no_step_today")
+            step_id = today.small_step.step_id
+        barrier = _barrier(turn)
+        turn.set_focus(step_id)
+        if barrier is None:
+            turn.expect("barrier", step=step_id)
+            return turn.say("not_done_ask_barrier")
+        return _not_today(turn, step_id, barrier)
+
+
+def _barrier(turn: Turn) -> str | None:
+    found = turn.slot_choice(I.BARRIER_SLOT, BARRIERS)
+    if found is None and turn.slot_value(I.BARRIER_SLOT):
+        return "other"  # said something else; the words themselves are not stored
+    return found
+
+
+def _not_today(turn: Turn, step_id: str, barrier: str | None) -> Response:
+    try:
+        step = turn.app.log_not_done(turn.ctx.person, step_id=step_id, barrier=barrier)
+    except StepAlreadyDone:
+        return turn.say("changed_done_step")
+    except StepAlreadyLogged:
+        return turn.say("already_not_today")
+    barrier_line = turn.speech.phrase(f"barrier_{barrier or 'other'}")
+    fields = step_fields(turn, step)
+    if not step.is_smaller and step.smaller:
+        turn.expect("offer_smaller", step=step.step_id)
+        return turn.say("not_done_offer_smaller", barrier_line=barrier_line,
+                        smaller=fields["smaller"])
+    return _offer_time(turn, step, "not_done_offer_time", barrier_line=barrier_line)
+
+
+def _offer_time(turn: Turn, step: StepView, key: str, **extra: str) -> Response:
+    tomorrow = turn.ctx.today() + timedelta(days=1)
+    part = step.part_of_day if step.part_of_day in ("morning", "afternoon", "evening") else None
+    turn.expect("offer_time", step=step.step_id, day=tomorrow.isoformat(), part=part)
+    when = turn.speech.when(tomorrow, part, None, turn.ctx.today())
+    return turn.say(key, when=when, **extra)
+
+
+@answers(I.BARRIER, "barrier")
+@answers(I.LOG_NOT_DONE, "barrier")
+def barrier_answer(turn: Turn) -> Response:
+    return _not_today(turn, turn.pending["step"], _barrier(turn) or "other")
+
+
+@answers(I.NO, "barrier")
+@answers(I.FALLBACK, "barrier")
+def barrier_unsaid(turn: Turn) -> Response:
+    return _not_today(turn, turn.pending["step"], None)
+
+
+@answers(I.YES, "offer_smaller")
+@answers(I.MAKE_IT_SMALLER, "offer_smaller")
+def take_smaller(turn: Turn) -> Response:
+    step = turn.app.make_smaller(turn.ctx.person, turn.pending["step"])
+    fields = step_fields(turn, step)
+    return turn.say("made_smaller", smaller=fields["title"], minutes=step.minutes,
+                    when=fields["when"])
+
+
+@answers(I.NO, "offer_smaller")
+def no_smaller(turn: Turn) -> Response:
+    step = _step(turn, None, turn.pending["step"])
+    if step is None:
+        return turn.say("plan_is_a_map")
+    return _offer_time(turn, step, "offer_time")
+
+
+@answers(I.YES, "offer_time")
+def take_time(turn: Turn) -> Response:
+    pending = turn.pending
+    step = _step(turn, None, pending["step"])
+    day = date.fromisoformat(pending["day"])
+    step_id = turn.app.move_step(turn.ctx.person, pending["step"], day,
+                                 part_of_day=pending.get("part"))
+    turn.set_focus(step_id)
+    return turn.say("move_done", title=turn.speech.activity(step.title) if step else "",
+                    when=turn.speech.when(day, pending.get("part"), None, turn.ctx.today()))
+
+
+@answers(I.NO, "offer_time")
+def no_time(turn: Turn) -> Response:
+    return turn.say("plan_is_a_map")

@@ -1,0 +1,66 @@
+"""Crisis language, answered first and at once: the dedicated intent, any free-text slot,
+and the turns that follow (staying on quietly, or leaving the number)."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_request_type
+from ask_sdk_model import Response
+
+from skill.handlers.base import CRISIS, IntentHandler, Turn, answers
+from skill.model import I
+from skill.safety import is_crisis_language
+
+log = logging.getLogger(__name__)
+
+
+def crisis_reply(turn: Turn) -> Response:
+    """The crisis line for the request's locale, a card repeating it, an offer to stay."""
+    try:
+        turn.app.record_safety_offered(turn.ctx.person, turn.ctx.locale)
+    except Exception:  # noqa: BLE001 - the reply must never wait on the store
+        log.exception("could not record that safety resources were offered")
+    speech = turn.speech
+    turn.session[CRISIS] = True
+    turn.expect("crisis")
+    turn.card("crisis_card_title", speech.phrase("crisis_card", **speech.crisis_card_fields()))
+    return turn.say("crisis", **speech.crisis_fields())
+
+
+class CrisisIntentHandler(IntentHandler):
+    intents = (I.CRISIS,)
+
+    def respond(self, turn: Turn) -> Response:
+        return crisis_reply(turn)
+
+
+class CrisisInSlotHandler(AbstractRequestHandler):
+    """Any slot whose heard words sound like crisis language, whatever the intent."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        intent = handler_input.request_envelope.request.intent
+        return any(is_crisis_language(slot.value) for slot in (intent.slots or {}).values()
+                   if slot is not None and isinstance(slot.value, str))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return crisis_reply(Turn(handler_input))
+
+
+@answers(I.YES, "crisis")
+def stay(turn: Turn) -> Response:
+    turn.expect("crisis")
+    return turn.say("crisis_stay", **turn.speech.crisis_fields())
+
+
+@answers(I.NO, "crisis")
+@answers(I.STOP, "crisis")
+@answers(I.CANCEL, "crisis")
+def leave(turn: Turn) -> Response:
+    speech = turn.speech
+    turn.card("crisis_card_title", speech.phrase("crisis_card", **speech.crisis_card_fields()))
+    return turn.say("crisis_leave", **speech.crisis_fields())

@@ -1,0 +1,174 @@
+"""Today's small step: what it is, something else, a smaller version, and taking an offer."""
+
+from __future__ import annotations
+
+from ask_sdk_model import Response
+
+from domain.errors import CannotMakeSmaller, DailyCapReached
+from domain.results import StepView, Suggestion, Today
+from domain.vocabulary import LIFE_AREAS
+from skill.handlers.base import OFFERED, IntentHandler, Turn, answers
+from skill.model import I
+
+
+def step_fields(turn: Turn, step: StepView) -> dict:
+    today = turn.ctx.today()
+    return {"title": turn.speech.activity(step.title),
+            "when": turn.speech.when(step.day, step.part_of_day, step.at_time, today),
+            "minutes": step.minutes, "smaller": turn.speech.activity(step.smaller)}
+
+
+def today_card(turn: Turn, today: Today) -> None:
+    lines = [f"{'✓' if s.status == 'done' else '•'} {s.title} "
+             f"({turn.speech.when(s.day, s.part_of_day, s.at_time, today.day)})"
+             for s in today.steps if s.status != "not_done"]
+    if lines:
+        turn.card("today_card_title", "\n".join(lines))
+
+
+def offer(turn: Turn, key: str, activity_id: str, title: str, minutes: int,
+          smaller: bool = False) -> Response:
+    """Offer an activity (or its smaller version) for today; "yes" adds it."""
+    offered = turn.session.setdefault(OFFERED, [])
+    if activity_id not in offered:
+        offered.append(activity_id)
+    turn.expect("offer", activity=activity_id, smaller=smaller)
+    return turn.say(key, title=turn.speech.activity(title), minutes=minutes)
+
+
+def offer_suggestion(turn: Turn, key: str, s: Suggestion, smaller: bool = False) -> Response:
+    if smaller:
+        return offer(turn, key, s.activity_id, s.smaller, s.smaller_minutes, smaller=True)
+    return offer(turn, key, s.activity_id, s.title, s.minutes)
+
+
+def present_today(turn: Turn, keys: dict[str, str], exclude: tuple[str, ...] = ()) -> Response:
+    """Today's small step if one is waiting, else a suggestion, else a kind word."""
+    today = turn.app.today(turn.ctx.person)
+    today_card(turn, today)
+    if today.small_step is not None:
+        turn.set_focus(today.small_step.step_id)
+        turn.expect("doable", step=today.small_step.step_id)
+        return turn.say(keys["step"], **step_fields(turn, today.small_step))
+    suggestion = (turn.app.suggest(turn.ctx.person, exclude=exclude) if exclude
+                  else today.suggestion)
+    planned_today = [s for s in today.steps if not s.unplanned]
+    if suggestion is not None and len(planned_today) < 3:
+        if today.done:
+            turn.expect("want_step")
+            return turn.say(keys["all_done"], count=len(today.done))
+        return offer_suggestion(turn, keys["suggest"], suggestion)
+    if today.done:
+        turn.expect("mood_ask" if keys["all_done"] == "welcome_all_done" else "want_step")
+        return turn.say(keys["all_done"], count=len(today.done))
+    return turn.say("today_full")
+
+
+TODAY_KEYS = {"step": "today_step", "suggest": "today_suggest", "all_done": "today_all_done"}
+
+
+class GetSmallStepHandler(IntentHandler):
+    intents = (I.GET_SMALL_STEP, I.START_OVER)
+
+    def respond(self, turn: Turn) -> Response:
+        turn.ctx.profile()
+        area = turn.slot_choice(I.LIFE_AREA, LIFE_AREAS)
+        if area is not None:
+            other = tuple(a.key for a in turn.ctx.profile().repertoire() if a.area != area)
+            suggestion = turn.app.suggest(turn.ctx.person, exclude=other)
+            if suggestion is not None:
+                return offer_suggestion(turn, "today_suggest", suggestion)
+        return present_today(turn, TODAY_KEYS)
+
+
+@answers(I.YES, "want_step")
+def want_step(turn: Turn) -> Response:
+    return present_today(turn, TODAY_KEYS, exclude=tuple(turn.session.get(OFFERED, ())))
+
+
+class SomethingElseHandler(IntentHandler):
+    intents = (I.SOMETHING_ELSE,)
+
+    def respond(self, turn: Turn) -> Response:
+        profile = turn.ctx.profile()
+        exclude = set(turn.session.get(OFFERED, ()))
+        if turn.focus:
+            today = turn.app.today(turn.ctx.person)
+            exclude |= {s.activity_id for s in today.steps if s.step_id == turn.focus}
+        kind = turn.slot_choice(I.KIND, ("routine", "pleasure", "mastery", "social"))
+        if kind is not None:
+            exclude |= {a.key for a in profile.repertoire() if a.kind != kind}
+        suggestion = turn.app.suggest(turn.ctx.person, exclude=tuple(sorted(exclude)))
+        if suggestion is None:
+            return turn.say("nothing_else")
+        return offer_suggestion(turn, "something_else", suggestion)
+
+
+@answers(I.NO, "doable")
+@answers(I.SOMETHING_ELSE, "offer")
+def not_this_one(turn: Turn) -> Response:
+    return SomethingElseHandler().respond(turn)
+
+
+@answers(I.YES, "doable")
+def doable(turn: Turn) -> Response:
+    return turn.say("step_doable")
+
+
+@answers(I.YES, "offer")
+def take_offer(turn: Turn) -> Response:
+    """Schedule the offered activity for today (its smaller version if that was offered)."""
+    pending = turn.pending
+    person = turn.ctx.person
+    today = turn.ctx.today()
+    try:
+        step_id = turn.app.schedule_step(person, pending["activity"], today)
+    except DailyCapReached:
+        return turn.say("today_full")
+    step = turn.app.make_smaller(person, step_id) if pending.get("smaller") else None
+    turn.set_focus(step_id)
+    if step is None:
+        step = next(s for s in turn.app.today(person).steps if s.step_id == step_id)
+    return turn.say("step_added", **step_fields(turn, step))
+
+
+@answers(I.NO, "offer", "want_step")
+def decline_offer(turn: Turn) -> Response:
+    return turn.say("no_nothing")
+
+
+class MakeItSmallerHandler(IntentHandler):
+    intents = (I.MAKE_IT_SMALLER,)
+
+    def respond(self, turn: Turn) -> Response:
+        person = turn.ctx.person
+        turn.ctx.profile()
+        if turn.pending.get("what") == "offer" and not turn.pending.get("smaller"):
+            a = turn.ctx.profile().activity(turn.pending["activity"])
+            if a is not None:
+                return offer(turn, "today_suggest", a.key, a.smaller, a.smaller_minutes, True)
+        step_id = turn.focus or _small_step_id(turn)
+        if step_id is None:
+            suggestion = turn.app.suggest(person)
+            if suggestion is None:
+                return turn.say("nothing_else")
+            return offer_suggestion(turn, "today_suggest", suggestion, smaller=True)
+        try:
+            step = turn.app.make_smaller(person, step_id)
+        except CannotMakeSmaller:
+            turn.expect("want_other")
+            return turn.say("already_smallest")
+        turn.set_focus(step.step_id)
+        fields = step_fields(turn, step)
+        return turn.say("made_smaller", smaller=fields["title"], minutes=step.minutes,
+                        when=fields["when"])
+
+
+@answers(I.YES, "want_other")
+def want_other(turn: Turn) -> Response:
+    return SomethingElseHandler().respond(turn)
+
+
+def _small_step_id(turn: Turn) -> str | None:
+    step = turn.app.today(turn.ctx.person).small_step
+    return step.step_id if step else None

@@ -1,0 +1,167 @@
+"""What the skill says, per locale: one module per locale (`en_GB` is the master).
+
+`speech_for(locale)` gives a `Speech`: it fills a turn's template, gives spoken forms for
+days, times, activities and barriers, and escapes the result for SSML. Handlers never
+write words of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time
+from functools import cache
+from types import ModuleType
+from xml.sax.saxutils import escape
+
+from skill.safety import crisis_line
+from skill.speech import en_AU, en_CA, en_GB, en_IN, en_US
+
+MODULES: dict[str, ModuleType] = {m.LOCALE: m for m in (en_US, en_GB, en_CA, en_AU, en_IN)}
+LOCALES = tuple(MODULES)
+DEFAULT_LOCALE = "en-US"
+CORE_TURN_WORDS = 35
+
+
+@dataclass(frozen=True)
+class Said:
+    """A filled turn: plain text (for cards and checks) and, for open turns, a reprompt."""
+
+    key: str
+    text: str
+    reprompt: str | None
+
+    @property
+    def ssml(self) -> str:
+        return to_ssml(self.text)
+
+    @property
+    def reprompt_ssml(self) -> str | None:
+        return to_ssml(self.reprompt) if self.reprompt is not None else None
+
+
+def to_ssml(text: str) -> str:
+    """Spoken text as the body of a <speak> element: every character of it is text."""
+    return escape(text, {'"': "&quot;"})
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"[\w'’-]+", text))
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+([.,;?!])", r"\1", text)
+
+
+class Speech:
+    def __init__(self, module: ModuleType):
+        self.module = module
+        self.locale: str = module.LOCALE
+        self.text: dict[str, str | tuple[str, str]] = module.TEXT
+        self.words: dict = module.WORDS
+
+    # -- turns ------------------------------------------------------------------------
+
+    def turn(self, key: str, **fields: object) -> Said:
+        template = self.text[key]
+        if isinstance(template, tuple):
+            speech, reprompt = template
+            return Said(key, self.fill(speech, fields), self.fill(reprompt, fields))
+        return Said(key, self.fill(template, fields), None)
+
+    def phrase(self, key: str, **fields: object) -> str:
+        template = self.text[key]
+        return self.fill(template[0] if isinstance(template, tuple) else template, fields)
+
+    def fill(self, template: str, fields: dict[str, object]) -> str:
+        return self.spell(_tidy(template.format(**fields)))
+
+    def spell(self, text: str) -> str:
+        for written, local in self.module.SPELLING.items():
+            text = text.replace(written, local)
+        return text
+
+    def is_open(self, key: str) -> bool:
+        return isinstance(self.text[key], tuple)
+
+    # -- spoken forms -----------------------------------------------------------------
+
+    def word(self, key: str) -> str:
+        return self.words[key]
+
+    @staticmethod
+    def activity(title: str) -> str:
+        """A catalogue title inside a sentence: "Make your bed" → "make your bed"."""
+        if len(title) > 1 and title[0].isupper() and not title[1].isupper():
+            return title[0].lower() + title[1:]
+        return title
+
+    def short(self, activity_id: str, title: str) -> str:
+        return self.module.SHORT.get(activity_id) or self.activity(title)
+
+    def done(self, activity_id: str, title: str, is_smaller: bool) -> str:
+        if is_smaller:
+            return self.module.DONE_SMALLER.format(title=self.activity(title))
+        return self.module.DONE.get(activity_id) or self.module.DONE_OTHER.format(
+            title=self.activity(title))
+
+    def join(self, items: list[str], word: str = "and") -> str:
+        """"a, b and c" ("or" with word="or")."""
+        if len(items) <= 1:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self.words[word]} {items[-1]}"
+
+    def clock(self, at: time) -> str:
+        hour = at.hour % 12 or 12
+        suffix = self.words["am"] if at.hour < 12 else self.words["pm"]
+        return f"{hour}:{at.minute:02d} {suffix}" if at.minute else f"{hour} {suffix}"
+
+    def day_name(self, day: date, today: date) -> str:
+        if day == today:
+            return self.words["today"]
+        if (day - today).days == 1:
+            return self.words["tomorrow"]
+        weekday = self.words["weekdays"][day.weekday()]
+        if 1 < (day - today).days < 7:
+            return weekday
+        return self.module.DATE_FORMAT.format(
+            weekday=weekday, day=day.day, month=self.words["months"][day.month - 1])
+
+    def when(self, day: date, part_of_day: str | None, at_time: time | None, today: date) -> str:
+        """"this evening", "tomorrow morning", "on Thursday at 7 pm", "today"."""
+        w = self.words
+        if day == today:
+            if at_time is not None:
+                return f"{w['today']} {w['at']} {self.clock(at_time)}"
+            if part_of_day in ("morning", "afternoon", "evening"):
+                return f"{w['this']} {w[part_of_day]}"
+            return w["today"]
+        name = self.day_name(day, today)
+        prefix = "" if (day - today).days == 1 else f"{w['on']} "
+        if at_time is not None:
+            return f"{prefix}{name} {w['at']} {self.clock(at_time)}"
+        if part_of_day in ("morning", "afternoon", "evening"):
+            return f"{prefix}{name} {w[part_of_day]}"
+        return f"{prefix}{name}"
+
+    @staticmethod
+    def number(value: float) -> str:
+        rounded = round(value, 1)
+        return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+
+    def crisis_fields(self) -> dict[str, str]:
+        line = crisis_line(self.locale)
+        return {"line": line.name, "number": line.spoken, "how": line.how,
+                "emergency": line.emergency_spoken}
+
+    def crisis_card_fields(self) -> dict[str, str]:
+        line = crisis_line(self.locale)
+        return {"line": line.name, "number": line.number, "how": line.how,
+                "emergency": line.emergency}
+
+
+@cache
+def speech_for(locale: str | None) -> Speech:
+    """The speech of a request's locale; an unknown one speaks American English."""
+    return Speech(MODULES.get(locale or "", MODULES[DEFAULT_LOCALE]))

@@ -1,0 +1,28 @@
+"""Australian English: the British master, with a friendlier hello."""
+
+from __future__ import annotations
+
+from skill.speech import en_GB
+
+LOCALE = "en-AU"
+LONG_TURNS = en_GB.LONG_TURNS
+TEXT = {
+    **en_GB.TEXT,
+    "welcome_step": (
+        "Hi again. Today's small step is {title}, {when}. Does that feel doable?",
+        "Does {title} feel doable today? You can say yes, or ask for something smaller.",
+    ),
+    "welcome_suggest": (
+        "Hi again. How about {title} today? It takes about {minutes} minutes. Shall I add it?",
+        "Shall I add {title} for today?",
+    ),
+    "welcome_all_done": (
+        "Hi again. You've done {count} today. Would you like to tell me your mood?",
+        "How do you feel right now, from zero to ten? Or say no thanks.",
+    ),
+}
+DONE, DONE_OTHER, DONE_SMALLER = en_GB.DONE, en_GB.DONE_OTHER, en_GB.DONE_SMALLER
+SHORT = en_GB.SHORT
+WORDS = dict(en_GB.WORDS)
+DATE_FORMAT = en_GB.DATE_FORMAT
+SPELLING: dict[str, str] = {}

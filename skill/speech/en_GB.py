@@ -1,0 +1,407 @@
+"""Everything Small Steps says in British English: the master text every locale starts from.
+
+`TEXT` maps a key to a turn: a string (the skill says it and waits, or ends) or a pair
+(speech, reprompt) for turns that leave the session open. `{fields}` are filled by the
+handlers; everything is escaped for SSML after filling, so user words are safe.
+
+House rules (tested in tests/skill/test_speech.py for every locale):
+- one idea and at most one question per turn; core turns at most 35 spoken words;
+- never "failed", "missed", "behind", "should", no streaks: a step not done is "not today";
+- no diagnosis, no medical advice; help and the first-run introduction say this is a
+  self-help tool, not a substitute for professional care, and how to reach help.
+"""
+
+from __future__ import annotations
+
+LOCALE = "en-GB"
+
+# Turns allowed to run longer than the 35-word core limit, with their own bound.
+LONG_TURNS = {
+    "intro": 55,  # the first run: what BA is, the care line, how to reach help, an offer
+    "help": 55,
+    "summary": 75,  # under 30 seconds of speech
+    "summary_card": 120,
+}
+
+TEXT: dict[str, str | tuple[str, str]] = {
+    # -- launch -------------------------------------------------------------------------
+    "intro": (
+        "Welcome to Small Steps. Doing small things that matter to you, and noticing how "
+        "you feel afterwards, can slowly lift your mood. I'm a self-help tool, not a "
+        "substitute for professional care; if you need urgent help, say 'I need support now'. "
+        "Shall we start with one small step: {title}?",
+        "Would you like to start with {title}? Just say yes or no.",
+    ),
+    "welcome_step": (
+        "Hello again. Today's small step is {title}, {when}. Does that feel doable?",
+        "Does {title} feel doable today? You can say yes, or ask for something smaller.",
+    ),
+    "welcome_suggest": (
+        "Hello again. How about {title} today? It takes about {minutes} minutes. "
+        "Shall I add it?",
+        "Shall I add {title} for today?",
+    ),
+    "welcome_all_done": (
+        "Hello again. You've done {count} today. Would you like to tell me your mood?",
+        "How do you feel right now, from zero to ten? Or say no thanks.",
+    ),
+    "welcome_back": (
+        "It's good to hear from you. Let's pick one small step, nice and easy: {title}. "
+        "Shall I add it for today?",
+        "Shall I add {title} for today? Just say yes or no.",
+    ),
+    # -- today's step -------------------------------------------------------------------
+    "today_step": (
+        "Your small step today is {title}, {when}. It takes about {minutes} minutes. "
+        "Does that feel doable?",
+        "Does {title} feel doable? You can say yes, or ask for something smaller.",
+    ),
+    "today_suggest": (
+        "How about {title}? It takes about {minutes} minutes. Shall I add it for today?",
+        "Shall I add {title} for today?",
+    ),
+    "today_all_done": (
+        "You've done everything planned for today. Would you like one more small step?",
+        "Would you like one more small step today?",
+    ),
+    "today_full": "Today already has three steps, which is plenty. Tell me when you've done one.",
+    "step_doable": "Good. Tell me when you've done it, and we'll notice how you feel.",
+    "step_added": "Added: {title}, {when}. Tell me when it's done.",
+    "something_else": (
+        "How about {title} instead? It takes about {minutes} minutes. Shall I add it for today?",
+        "Shall I add {title} for today?",
+    ),
+    "nothing_else": (
+        "That's all my ideas for now. You can add your own, like 'add a walk on Thursday'."
+    ),
+    "made_smaller": "Okay, smaller: {smaller}. About {minutes} minutes. It's on for {when}.",
+    "already_smallest": (
+        "That's already its smallest version. Would you like something else instead?",
+        "Would you like a different small step?",
+    ),
+    "no_step_today": (
+        "There's no step waiting today. Would you like a small one?",
+        "Would you like a small step for today?",
+    ),
+    # -- logging ------------------------------------------------------------------------
+    "done_ask_mood": (
+        "{done}. How do you feel now, from zero to ten?",
+        "From zero to ten, how do you feel right now?",
+    ),
+    "which_step_done": (
+        "Which step did you do? For example, say 'I made my bed'.",
+        "Which step did you do?",
+    ),
+    "already_done": "You've already logged {title} today. Nice work.",
+    "mood_after": "Thank you, that's a {mood}. {lift}",
+    "mood_after_rate": (
+        "Thank you, that's a {mood}. {lift} {rating_question}",
+        "{rating_question}",
+    ),
+    "rate_enjoyment": "How much did you enjoy it, from zero to ten? Or say no thanks.",
+    "rate_mastery": "How much did it feel like an achievement, from zero to ten? Or say no thanks.",
+    "lift_up": "That's up from {before} before.",
+    "lift_same": "The same as before you started, and you did it anyway.",
+    "lift_down": "Noted. Some steps pay off later.",
+    "lift_none": "Noticing how you feel is part of this.",
+    "rating_thanks": "Thanks, noted. Well done today.",
+    "rating_skipped": "That's fine. Well done today.",
+    "not_done_ask_barrier": (
+        "That's okay, not today. What got in the way?",
+        "What got in the way? For example, tired, busy or anxious.",
+    ),
+    "not_done_offer_smaller": (
+        "Thanks for telling me. {barrier_line} Would a smaller version help: {smaller}?",
+        "Would the smaller version help: {smaller}?",
+    ),
+    "not_done_offer_time": (
+        "Thanks for telling me. {barrier_line} Would another time suit better, like {when}?",
+        "Shall I move it to {when}?",
+    ),
+    "offer_time": (
+        "Okay. Would another time suit better, like {when}?",
+        "Shall I move it to {when}?",
+    ),
+    "already_not_today": "That one's already marked not today, and that's okay.",
+    "plan_is_a_map": "That's fine. The plan is a map, not a contract. Be gentle with yourself.",
+    "barrier_tired": "Low energy is real.",
+    "barrier_no_time": "Busy days happen.",
+    "barrier_forgot": "Forgetting happens to everyone.",
+    "barrier_anxious": "Anxiety can make things feel bigger.",
+    "barrier_weather": "The weather doesn't always help.",
+    "barrier_other": "Setbacks are useful information.",
+    # -- mood ---------------------------------------------------------------------------
+    "mood_ask": (
+        "From zero to ten, how do you feel right now?",
+        "How do you feel right now, from zero to ten?",
+    ),
+    "mood_invalid": (
+        "Any number from zero to ten is fine. How do you feel right now?",
+        "Just a number from zero to ten. How do you feel right now?",
+    ),
+    "mood_noted": (
+        "Thanks, a {mood}, noted. Would you like a small step to go with it?",
+        "Would you like a small step?",
+    ),
+    "mood_noted_low": (
+        "Thanks for telling me. A {mood} sounds hard. If you need to talk to someone, "
+        "say 'I need support now'. Would a very small step help?",
+        "Would a very small step help right now?",
+    ),
+    "rating_invalid": (
+        "Any number from zero to ten is fine, or say no thanks.",
+        "A number from zero to ten, or no thanks.",
+    ),
+    # -- planning -----------------------------------------------------------------------
+    "schedule_done": "Added: {title}, {when}.",
+    "schedule_unknown_activity": (
+        "I don't know that one yet. You could try a walk, a message to a friend, or making "
+        "your bed. What would you like to add?",
+        "What would you like to add?",
+    ),
+    "schedule_past": (
+        "That day has already gone. Which day would you like?",
+        "Which day would you like?",
+    ),
+    "cap_reached": (
+        "{day_name} already has three steps, which is plenty. Which other day would suit?",
+        "Which other day would suit?",
+    ),
+    "plan_offer": (
+        "How about {plan}? Shall I add them?",
+        "Shall I add those {count} steps to your week?",
+    ),
+    "plan_offer_one": (
+        "How about {plan}? Shall I add it?",
+        "Shall I add that step to your week?",
+    ),
+    "plan_done": "Done, those {count} steps are in your week. The plan is a map, not a contract.",
+    "plan_done_one": "Done, it's in your week. The plan is a map, not a contract.",
+    "plan_declined": "Okay. You can add steps one at a time, like 'add a walk on Thursday'.",
+    "plan_full": "Your week already has plenty in it. Tell me when you've done a step.",
+    "move_done": "Moved: {title}, now {when}.",
+    "move_when": (
+        "When would suit better? For example, say 'move it to Friday morning'.",
+        "When would suit better?",
+    ),
+    "move_nothing": "There's no step to move today. You can add one, like 'add a walk on Thursday'.",
+    "swap_done": "Swapped. Now it's {title}, {when}.",
+    "swap_which": (
+        "What would you like instead? For example, say 'swap it for a walk'.",
+        "What would you like instead?",
+    ),
+    "pair_done": "Good idea. {title} now comes after {routine}.",
+    "pair_which": (
+        "Which routine would you like to pair it with? For example, 'after breakfast'.",
+        "Which routine would you like to pair it with?",
+    ),
+    "changed_done_step": "That one's already done, so it stays as it is. Nice work.",
+    # -- weekly summary -----------------------------------------------------------------
+    "summary": "{opening} {mood} {observation} {adjustment}",
+    "summary_card": "{lines}",
+    "summary_empty": (
+        "There's nothing logged for {which} yet. Shall we plan two or three small steps?",
+        "Shall we plan a few small steps for this week?",
+    ),
+    "summary_done_of": "{which_cap}, you did {done} of {planned} planned steps.",
+    "summary_done_of_extra": "{which_cap}, you did {done} of {planned} planned steps, plus {extra} extra.",
+    "summary_done_only": "{which_cap}, you did {done} small steps.",
+    "summary_none_done": "{which_cap}, you planned {planned} steps and none happened yet, which is okay.",
+    "summary_mood": "Your mood averaged {mood}.",
+    "summary_mood_up": "Your mood averaged {mood}, up from {previous}.",
+    "summary_mood_level": "Your mood averaged {mood}, about the same as the week before.",
+    "summary_mood_down": "Your mood averaged {mood}; the week before it was {previous}.",
+    "summary_no_mood": "",
+    "observe_lift": "{title} lifted your mood most, by {lift} points.",
+    "observe_social": "You made time for other people, which really counts.",
+    "observe_mix": "You mixed different kinds of steps, which helps.",
+    "observe_done": "Every one of those steps counts.",
+    "observe_barriers": "Knowing what got in the way is useful: {barrier} came up most.",
+    "observe_start": "Starting is the hardest part, and you're here.",
+    "adjust_make_smaller": "Next week, try a smaller version of {title}.",
+    "adjust_change_time": "Next week, {title} might fit better at another time of day.",
+    "adjust_pair_with_routine": "Next week, try pairing {title} with something you already do.",
+    "adjust_add_companion": "Next week, {title} might be easier with company.",
+    "adjust_swap": "Next week, maybe swap {title} for something lighter.",
+    "adjust_add_social": "Next week, how about one small step with another person?",
+    "adjust_keep_going": "Next week, keep the same gentle rhythm.",
+    "adjust_plan_one": "Next week, let's plan one small step together.",
+    "this_week": "this week",
+    "last_week": "last week",
+    "summary_card_title": "Your week",
+    "today_card_title": "Today's small step",
+    # -- values and relapse prevention ---------------------------------------------------
+    "value_named": "Thank you. {value} matters to you, so I'll lean towards {area} steps.",
+    "value_which_area": (
+        "Thank you. Is {value} mostly about people, work, fun, health or home?",
+        "Is that mostly about people, work, fun, health or home?",
+    ),
+    "value_ask": (
+        "What matters to you? For example, 'what matters to me is being a good friend'.",
+        "What matters to you?",
+    ),
+    "relapse_plan": "Your plan for harder days: if {signs}, try {boosters}. And you can always say 'let's pick one small step'.",
+    "relapse_offer": (
+        "Let's make a plan for harder days. If a few days pass without steps, or your mood "
+        "dips, I'll suggest {boosters}. Shall I save that?",
+        "Shall I save that plan for harder days?",
+    ),
+    "relapse_saved": "Saved. If things get harder, just say 'let's pick one small step'.",
+    "relapse_declined": "Okay, nothing saved. You can ask again any time.",
+    "sign_no_steps_for_days": "a few days pass without steps",
+    "sign_mood_falling": "your mood dips",
+    "sign_not_started": "it's hard to get started",
+    # -- privacy ------------------------------------------------------------------------
+    "delete_confirm": (
+        "This removes everything Small Steps has stored about you, and it can't be undone. "
+        "Shall I delete it?",
+        "Shall I delete everything Small Steps has stored about you? Yes or no.",
+    ),
+    "delete_done": "Done. Everything Small Steps stored about you has been deleted. Take care.",
+    "delete_kept": "Okay, nothing has been deleted.",
+    "delete_nothing": "There's nothing stored about you, so there's nothing to delete.",
+    # -- safety -------------------------------------------------------------------------
+    "crisis": (
+        "I'm really glad you told me. You're not alone. Please {how} {line} on {number} now, "
+        "or {emergency} if you're in danger. Shall I stay here quietly with you?",
+        "I'm still here. {line} is on {number}. Shall I stay with you?",
+    ),
+    "crisis_stay": (
+        "I'm here. Take all the time you need. {line} is on {number}, any time.",
+        "I'm still here. {line} is on {number}.",
+    ),
+    "crisis_leave": "Okay. The number is in your Alexa app: {line}, {number}. Please reach out to them. Take care.",
+    "crisis_card_title": "Help is available",
+    "crisis_card": "{line}: {number} ({how}). In an emergency: {emergency}. You're not alone.",
+    # -- built-ins ----------------------------------------------------------------------
+    "help": (
+        "I help you plan small, meaningful steps and notice how they affect your mood. Try "
+        "'what's my small step' or 'I did it'. I'm a self-help tool, not professional care. "
+        "For urgent help, say 'I need support now'. What would you like?",
+        "You can ask for today's small step, or say stop.",
+    ),
+    "fallback": (
+        "Sorry, I didn't catch that. You can ask for today's small step, or tell me you did "
+        "it. If you're struggling right now, say 'I need support now'.",
+        "You can ask for today's small step, or say stop.",
+    ),
+    "goodbye": "Take care. Small steps count.",
+    "cancelled": "Okay. Take care.",
+    "home": "Okay. See you soon.",
+    "yes_nothing": (
+        "Okay. You can ask for today's small step, or tell me how you feel.",
+        "What would you like to do?",
+    ),
+    "no_nothing": "Okay. Take care.",
+    "nothing_to_repeat": (
+        "I haven't said anything yet. You can ask for today's small step.",
+        "What would you like to do?",
+    ),
+    "error": "Sorry, something went wrong on my side. Anything you've already told me is safe. Please try again in a moment.",
+    "unknown_activity": (
+        "I don't know that one yet. You could try a walk, a message to a friend, or making "
+        "your bed.",
+        "What would you like to do?",
+    ),
+    "invalid_date": (
+        "I didn't catch the day. Which day would you like?",
+        "Which day would you like?",
+    ),
+    "too_long": (
+        "Could you say that a little more briefly?",
+        "Could you say it more briefly?",
+    ),
+}
+
+# Spoken names -------------------------------------------------------------------------
+
+# What a person did, for catalogue activities ("You watered the plants").
+DONE = {
+    "make-bed": "You made your bed",
+    "step-outside": "You stepped outside",
+    "message-friend": "You sent a message to a friend",
+    "shower-clean-clothes": "You had a shower and put on clean clothes",
+    "walk-around-block": "You walked around the block",
+    "favourite-song": "You played your favourite song",
+    "cook-simple": "You cooked something",
+    "journal-three-thoughts": "You wrote in your journal",
+    "water-plants": "You watered the plants",
+    "something-creative": "You did something creative",
+    "check-in-call": "You made a check-in call",
+    "share-meal": "You shared a meal",
+    "coffee-friend": "You had coffee with a friend",
+    "tidy-room": "You tidied a room",
+    "draft-email": "You drafted an email",
+    "home-repair": "You did a home repair",
+    "look-into-course": "You looked into a course",
+}
+DONE_OTHER = "You did it: {title}"
+DONE_SMALLER = "You did the smaller version: {title}"
+
+# Short names for lists ("a short walk on Tuesday afternoon").
+SHORT = {
+    "make-bed": "making your bed",
+    "step-outside": "stepping outside",
+    "message-friend": "a message to a friend",
+    "shower-clean-clothes": "a shower and clean clothes",
+    "walk-around-block": "a short walk",
+    "favourite-song": "your favourite song",
+    "cook-simple": "cooking something simple",
+    "journal-three-thoughts": "three thoughts in a journal",
+    "water-plants": "watering the plants",
+    "something-creative": "something creative",
+    "check-in-call": "a check-in call",
+    "share-meal": "sharing a meal",
+    "coffee-friend": "coffee with a friend",
+    "tidy-room": "tidying a room",
+    "draft-email": "drafting an email",
+    "home-repair": "a small home repair",
+    "look-into-course": "looking into a course",
+}
+
+WORDS = {
+    "morning": "morning",
+    "afternoon": "afternoon",
+    "evening": "evening",
+    "today": "today",
+    "tomorrow": "tomorrow",
+    "this": "this",
+    "on": "on",
+    "at": "at",
+    "and": "and",
+    "or": "or",
+    "anytime": "any time",
+    "weekdays": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "months": ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"),
+    "barrier_tired": "tiredness",
+    "barrier_no_time": "time",
+    "barrier_forgot": "forgetting",
+    "barrier_anxious": "anxiety",
+    "barrier_weather": "the weather",
+    "barrier_other": "something else",
+    "area_relationships": "people",
+    "area_education_career": "work and learning",
+    "area_recreation_interests": "fun",
+    "area_mind_body_spirituality": "health",
+    "area_daily_responsibilities": "home",
+    "routine_waking_up": "waking up",
+    "routine_breakfast": "breakfast",
+    "routine_morning_coffee": "your morning coffee",
+    "routine_brushing_teeth": "brushing your teeth",
+    "routine_shower": "your shower",
+    "routine_school_run": "the school run",
+    "routine_commute": "your commute",
+    "routine_lunch": "lunch",
+    "routine_walking_the_dog": "walking the dog",
+    "routine_dinner": "dinner",
+    "routine_bedtime": "getting ready for bed",
+    "am": "am",
+    "pm": "pm",
+}
+
+# A far date: "on Thursday 3 December"
+DATE_FORMAT = "{weekday} {day} {month}"
+
+# Written differently in this locale (cards and any text shown on a screen).
+SPELLING: dict[str, str] = {}

@@ -1,0 +1,185 @@
+"""The web service: Flask, serving the skill through flask-ask-sdk.
+
+`POST /alexa` takes an Alexa request envelope. Before the SDK sees it, the body is
+checked at the edge: at most 256 KB, UTF-8 JSON, the shape of a request envelope; then
+flask-ask-sdk runs our verifier (skill/verification.py: certificate chain, signature,
+timestamp, skill id) and dispatches to the handlers. Anything refused is a 4xx with a
+short JSON reason and stores nothing. `GET /healthz` says whether the store answers and
+how far the read models lag behind it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from ask_sdk_model import RequestEnvelope
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from domain.app import SmallSteps
+from domain.clock import Clock
+from skill import sdk_compat
+from skill.context import Services
+from skill.handlers import build_skill
+from skill.identity import IdentityHasher
+from skill.settings import MAX_BODY_BYTES, Settings
+from skill.verification import AlexaRequestVerifier, sdk_verifier
+
+log = logging.getLogger(__name__)
+
+SERVICES = "small_steps_services"
+
+
+class BadEnvelope(ValueError):
+    """The body is not an Alexa request envelope."""
+
+
+def _need(data: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, kind):
+        raise BadEnvelope(f"{where}{key} is missing or has the wrong type")
+    return value
+
+
+def read_envelope(body: bytes) -> dict[str, Any]:
+    """The envelope's JSON if it has the shape every request needs, else BadEnvelope."""
+    try:
+        envelope = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadEnvelope("the body is not UTF-8 JSON") from None
+    if not isinstance(envelope, dict):
+        raise BadEnvelope("the body is not a JSON object")
+    _need(envelope, "version", str, "")
+    req = _need(envelope, "request", dict, "")
+    for key in ("type", "requestId", "timestamp"):
+        _need(req, key, str, "request.")
+    if "locale" in req and not isinstance(req["locale"], str):
+        raise BadEnvelope("request.locale has the wrong type")
+    system = _need(_need(envelope, "context", dict, ""), "System", dict, "context.")
+    _need(_need(system, "application", dict, "context.System."), "applicationId", str,
+          "context.System.application.")
+    _need(_need(system, "user", dict, "context.System."), "userId", str, "context.System.user.")
+    session = envelope.get("session")
+    if session is not None:
+        if not isinstance(session, dict):
+            raise BadEnvelope("session has the wrong type")
+        attributes = session.get("attributes")
+        if attributes is not None and not isinstance(attributes, dict):
+            raise BadEnvelope("session.attributes has the wrong type")
+    if req["type"] == "IntentRequest":
+        intent = _need(req, "intent", dict, "request.")
+        _need(intent, "name", str, "request.intent.")
+        slots = intent.get("slots")
+        if slots is not None:
+            if not isinstance(slots, dict):
+                raise BadEnvelope("request.intent.slots has the wrong type")
+            for slot in slots.values():
+                if not isinstance(slot, dict) or not isinstance(slot.get("value", ""), (str, type(None))):
+                    raise BadEnvelope("a slot has the wrong shape")
+    return envelope
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+class _VerificationLogFilter(logging.Filter):
+    """flask-ask-sdk logs a refused request with its traceback; one line is enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage() == "Request verification failed" and record.exc_info:
+            record.msg = f"request refused: {record.exc_info[1]}"
+            record.args = ()
+            record.exc_info = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def create_app(
+    environ: Mapping[str, str] | None = None,
+    *,
+    app: SmallSteps | None = None,
+    verifier: AlexaRequestVerifier | None = None,
+    clock: Clock | None = None,
+    settings: Settings | None = None,
+) -> Flask:
+    """The Flask app. Settings come from `environ` (default the process environment)."""
+    sdk_compat.install()  # before flask_ask_sdk imports certvalidator
+    from flask_ask_sdk.skill_adapter import (
+        VERIFY_SIGNATURE_APP_CONFIG,
+        VERIFY_TIMESTAMP_APP_CONFIG,
+        SkillAdapter,
+    )
+
+    env = os.environ if environ is None else environ
+    settings = settings or Settings.from_env(env)
+    domain = app or SmallSteps.from_store(settings.store, clock)
+    services = Services(domain, IdentityHasher(settings.identity_key))
+    skill = build_skill(services, settings.alexa_api_timeout)
+
+    web = Flask("small_steps")
+    web.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    # Our verifier does every check Alexa requires; the SDK's own need certvalidator.
+    web.config[VERIFY_SIGNATURE_APP_CONFIG] = False
+    web.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
+    web.logger.addFilter(_VerificationLogFilter())
+    verifiers = []
+    if settings.verify_requests:
+        core = verifier or AlexaRequestVerifier.from_env(
+            {**env, "SMALL_STEPS_SKILL_ID": ",".join(settings.skill_ids)}, clock=clock)
+        verifiers.append(sdk_verifier(core))
+    else:
+        log.warning("REQUEST VERIFICATION IS OFF (SMALL_STEPS_VERIFY_REQUESTS=false): "
+                    "for local testing only; serving on loopback %s", settings.host)
+    adapter = SkillAdapter(skill=skill, skill_id=(settings.skill_ids or ("small-steps",))[0],
+                           verifiers=verifiers, app=web)
+    web.extensions[SERVICES] = services
+
+    @web.post("/alexa")
+    def alexa() -> Any:
+        body = request.get_data(cache=True)
+        try:
+            envelope = read_envelope(body)
+            skill.serializer.deserialize(payload=body.decode("utf-8"), obj_type=RequestEnvelope)
+        except BadEnvelope as e:
+            return _error(400, str(e))
+        except Exception:  # noqa: BLE001 - the SDK could not read it: the sender's fault
+            return _error(400, "the body is not an Alexa request envelope")
+        if not settings.verify_requests and settings.skill_ids:
+            if envelope["context"]["System"]["application"]["applicationId"] not in settings.skill_ids:
+                return _error(400, "the request is for a skill not served here")
+        return adapter.dispatch_request()
+
+    @web.get("/healthz")
+    def healthz() -> Any:
+        try:
+            head = domain.recorder.max_notification_id() or 0
+            lag = max(0, head - domain.views.position())
+        except Exception as e:  # noqa: BLE001
+            log.warning("health check: store unavailable (%s)", type(e).__name__)
+            return _error(503, "store unavailable")
+        return jsonify({"status": "ok", "store": settings.store.split(":", 1)[0],
+                        "events": head, "projection_lag": lag})
+
+    @web.errorhandler(HTTPException)
+    def http_error(e: HTTPException) -> Any:
+        messages = {400: e.description if e.code == 400 else None,
+                    413: f"the body is over {MAX_BODY_BYTES // 1024} KB"}
+        message = messages.get(e.code) or e.name.lower()
+        if e.code == 400 and "verification" in (e.description or ""):
+            message = "the request failed Alexa request verification"
+        return _error(e.code or 500, message)
+
+    @web.errorhandler(Exception)
+    def unexpected(e: Exception) -> Any:
+        log.error("unexpected error", exc_info=e)
+        return _error(500, "internal error")
+
+    log.info("Small Steps ready: %s", settings.describe())
+    return web
