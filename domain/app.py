@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, TypeVar
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Tracking
@@ -26,6 +27,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Tracking
 from domain import suggest
 from domain.catalogue import Activity
 from domain.clock import Clock, SystemClock, local_date, previous_week, week_days, week_id, zone
+from domain.erasure import PostgresLog, SQLiteLog, placeholder_maker
 from domain.errors import (
     CannotMakeSmaller,
     DailyCapReached,
@@ -43,7 +45,8 @@ from domain.errors import (
     UnknownStep,
 )
 from domain.person import Person, person_id
-from domain.projections.stores import VIEWS_NAME
+from domain.projections.stores import VIEWS_NAME, PostgresViews, SQLiteViews
+from domain.projections.views import VIEW_TABLES
 from domain.results import (
     ActivityInsight,
     Insights,
@@ -89,6 +92,7 @@ from domain.week import (
     activity_fields,
     slot_of,
     step_order,
+    week_aggregate_id,
 )
 
 T = TypeVar("T")
@@ -659,6 +663,54 @@ class SmallSteps(Application):
         """Empty the views and build them again from the whole event log."""
         self.views.reset()
         return self.catch_up()
+
+    # -- erasure ------------------------------------------------------------------
+
+    def erase_person(self, person: str) -> bool:
+        """Delete my data: every event and snapshot of the person and of each of
+        their weeks, and every view row of theirs. Other people are untouched.
+
+        Returns False when there was nothing to erase (never enrolled, or erased
+        already). Nothing about the person is recorded, not even that they were
+        erased; afterwards they can enrol again as someone new.
+
+        One transaction, under the lock the views are written under. Inside it the
+        views are first brought to the very end of the log, so every week the person
+        has is listed in ss_weeks and the views' position is past every erased event
+        (a catch-up elsewhere holding a stale batch skips them); and no event can be
+        appended until it commits (SQLite's write lock, PostgreSQL's table lock)."""
+        if not isinstance(person, str):
+            raise InvalidText("person is not a text")
+        pid = person_id(person)
+        snapshots = self.snapshots.recorder if self.snapshots is not None else None
+        events_log: SQLiteLog | PostgresLog
+        if isinstance(self.views, SQLiteViews):
+            events_log = SQLiteLog(self.recorder, snapshots)
+        elif isinstance(self.views, PostgresViews):
+            events_log = PostgresLog(self.recorder, snapshots)
+        else:  # pragma: no cover - the views need SQLite or PostgreSQL
+            raise TypeError(f"cannot erase from {type(self.recorder).__name__}")
+        placeholder = placeholder_maker(self.mapper)
+        self.catch_up()  # most of the way before taking the lock
+        with self.views.writing() as (cur, position):
+            events_log.lock(cur)
+            while batch := events_log.notifications_after(cur, position, CATCH_UP_BATCH):
+                position = self.views.apply_within(cur, position, [
+                    (self.mapper.to_domain_event(n), Tracking(VIEWS_NAME, n.id)) for n in batch])
+            params = {"p": pid.hex}
+            weeks = {UUID(r["week_aggregate_id"]) for r in cur.all(
+                "SELECT week_aggregate_id FROM ss_weeks WHERE person_id = :p", params)}
+            weeks.update(week_aggregate_id(pid, r["week"]) for r in cur.all(
+                "SELECT DISTINCT week FROM ss_steps WHERE person_id = :p", params))
+            events = events_log.delete(cur, [pid, *sorted(weeks)], placeholder)
+            rows = 0
+            for table in VIEW_TABLES:
+                rows += cur.one(f"SELECT COUNT(*) AS n FROM {table} WHERE person_id = :p",
+                                params)["n"]
+                cur.run(f"DELETE FROM {table} WHERE person_id = :p", params)
+            self.views.writer.forget_person(pid.hex)
+        log.info("erased a person at their request: %d events, %d view rows", events, rows)
+        return bool(events or rows)
 
     def _rows(self, sql: str, params: dict[str, Any]) -> list[dict]:
         with self.views.reading() as cur:

@@ -68,13 +68,18 @@ class ViewsMixin:
         Returns the tracking position after the batch.
         """
         with self.writing() as (cur, position):
-            fresh = [(e, t) for e, t in items if t.notification_id > position]
-            if not fresh:
-                return position
-            self.writer.apply(cur, (e for e, _ in fresh))
-            last = fresh[-1][1]
-            self._record_position(cur, last)
-            return last.notification_id
+            return self.apply_within(cur, position, items)
+
+    def apply_within(self, cur: Any, position: int,
+                     items: Sequence[tuple[object, Tracking]]) -> int:
+        """``apply`` inside a ``writing()`` transaction that is already open."""
+        fresh = [(e, t) for e, t in items if t.notification_id > position]
+        if not fresh:
+            return position
+        self.writer.apply(cur, (e for e, _ in fresh))
+        last = fresh[-1][1]
+        self._record_position(cur, last)
+        return last.notification_id
 
     def position(self) -> int:
         return self.max_tracking_id(VIEWS_NAME) or 0  # type: ignore[attr-defined]

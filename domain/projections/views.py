@@ -192,6 +192,11 @@ class ViewWriter:
 
     # -- weeks ----------------------------------------------------------------
 
+    def forget_person(self, person_id: str) -> None:
+        """Drop the cached owners of an erased person's weeks (call under the lock)."""
+        for key in [k for k, (owner, _) in self._weeks.items() if owner == person_id]:
+            del self._weeks[key]
+
     def week_opened(self, cur: Cursor, e: Any) -> None:
         self._weeks[e.originator_id.hex] = (e.person_id.hex, e.week)
         cur.run(

@@ -1,0 +1,186 @@
+"""Erasing stored events: a person's "delete my data", one backend at a time.
+
+The event store is append-only by design, so the library has no way to delete;
+this module does it with each recorder's own tables (or, for the in-memory POPO
+recorder, its own structures). ``SmallSteps.erase_person`` drives it inside the
+views' write transaction, so views, events and snapshots go together.
+
+The notification log must stay consistent for whoever tracks it. Deleting rows
+leaves gaps in the notification ids, which readers skip. But SQLite issues the
+next id as ``MAX(rowid) + 1``: were the newest rows deleted, the next events would
+reuse ids that a tracking position already counts as applied, and catching up
+would silently pass them over. So when the newest row goes, a placeholder with no
+content takes its id (a fixed originator id, not the person's; no timestamp). The
+POPO recorder numbers notifications by list position, so there each erased event
+is replaced by such a placeholder in place. PostgreSQL takes ids from a sequence
+that never goes back, so it needs none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.persistence import Notification, StoredEvent
+
+PLACEHOLDER_ID = uuid5(NAMESPACE_URL, "https://small-steps.example/erased")
+
+
+@dataclass(frozen=True)
+class LogPlaceholder:
+    """Holds a notification id in the log after the event there was erased.
+
+    Carries nothing but the id it holds (as its version); views ignore it. Its
+    topic is stored in the log: keep it importable under this name."""
+
+    originator_id: UUID
+    originator_version: int
+
+
+Placeholder = Callable[[int], StoredEvent]  # notification id -> the stored placeholder
+
+
+def placeholder_maker(mapper: Any) -> Placeholder:
+    """Stored placeholders encoded by the application's own mapper (so a cipher or
+    compressor configured for the store applies to them too)."""
+
+    def make(notification_id: int) -> StoredEvent:
+        return mapper.to_stored_event(LogPlaceholder(PLACEHOLDER_ID, notification_id))
+
+    return make
+
+
+# -- SQLite ---------------------------------------------------------------------
+
+
+class SQLiteLog:
+    """The events and snapshots tables of a SQLite store, through the views' open
+    write transaction (``BEGIN IMMEDIATE`` already keeps other writers
+    out, so no event can be appended while it runs)."""
+
+    def __init__(self, recorder: Any, snapshots_recorder: Any | None):
+        self.recorder = recorder
+        self.events = recorder.events_table_name
+        self.snapshots = snapshots_recorder.events_table_name if snapshots_recorder else None
+
+    def lock(self, cur: Any) -> None:
+        """Nothing to do: the transaction holds SQLite's write lock already."""
+
+    def notifications_after(self, cur: Any, position: int, limit: int) -> list[Notification]:
+        rows = cur.conn.execute(
+            f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events} "
+            "WHERE rowid > ? ORDER BY rowid LIMIT ?", (position, limit),
+        ).fetchall()
+        return [Notification(id=r[0], originator_id=self.recorder.convert_originator_id(r[1]),
+                             originator_version=r[2], topic=r[3], state=r[4]) for r in rows]
+
+    def delete(self, cur: Any, ids: Sequence[UUID], placeholder: Placeholder) -> int:
+        """Delete every event and snapshot of ``ids``; returns how many events."""
+        conn = cur.conn
+        keys = [(i.hex,) for i in ids]
+        top = self._max_rowid(conn)
+        deleted = 0
+        for key in keys:
+            deleted += conn.execute(f"DELETE FROM {self.events} WHERE originator_id = ?",
+                                    key).rowcount
+        if self.snapshots:
+            conn.executemany(f"DELETE FROM {self.snapshots} WHERE originator_id = ?", keys)
+        if deleted and top is not None:
+            # Older placeholders are no longer needed: ids below the top are never reused.
+            conn.execute(f"DELETE FROM {self.events} WHERE originator_id = ? AND rowid < ?",
+                         (PLACEHOLDER_ID.hex, top))
+            if (self._max_rowid(conn) or 0) < top:
+                s = placeholder(top)
+                conn.execute(f"INSERT INTO {self.events} (rowid, originator_id, "
+                             "originator_version, topic, state) VALUES (?, ?, ?, ?, ?)",
+                             (top, s.originator_id.hex, s.originator_version, s.topic, s.state))
+        return deleted
+
+    def _max_rowid(self, conn: Any) -> int | None:
+        return conn.execute(f"SELECT MAX(rowid) FROM {self.events}").fetchone()[0]
+
+
+# -- PostgreSQL -----------------------------------------------------------------
+
+
+class PostgresLog:
+    """The events and snapshots tables of a PostgreSQL store (in the store's
+    schema), through the views' open write transaction."""
+
+    def __init__(self, recorder: Any, snapshots_recorder: Any | None):
+        from psycopg.sql import Identifier
+
+        schema = Identifier(recorder.datastore.schema)
+        self.events = (schema, Identifier(recorder.events_table_name))
+        self.snapshots = ((Identifier(snapshots_recorder.datastore.schema),
+                           Identifier(snapshots_recorder.events_table_name))
+                          if snapshots_recorder else None)
+
+    def lock(self, cur: Any) -> None:
+        """Keep writers out until commit: the lock the recorder takes to append.
+
+        It does not block readers. Taken after the views' advisory lock, which no
+        writer ever asks for while holding this one, so the two cannot deadlock."""
+        from psycopg.sql import SQL
+
+        cur.curs.execute(SQL("LOCK TABLE {}.{} IN EXCLUSIVE MODE").format(*self.events))
+
+    def notifications_after(self, cur: Any, position: int, limit: int) -> list[Notification]:
+        from psycopg.sql import SQL
+
+        curs = cur.curs
+        curs.execute(SQL("SELECT notification_id, originator_id, originator_version, topic, "
+                         "state FROM {}.{} WHERE notification_id > %s "
+                         "ORDER BY notification_id LIMIT %s").format(*self.events),
+                     (position, limit))
+        return [Notification(id=r["notification_id"], originator_id=r["originator_id"],
+                             originator_version=r["originator_version"], topic=r["topic"],
+                             state=bytes(r["state"])) for r in curs.fetchall()]
+
+    def delete(self, cur: Any, ids: Sequence[UUID], placeholder: Placeholder) -> int:
+        """Delete every event and snapshot of ``ids``; returns how many events.
+
+        Notification ids come from a sequence, which never issues an id twice:
+        no placeholder is needed."""
+        from psycopg.sql import SQL
+
+        curs = cur.curs
+        statement = SQL("DELETE FROM {}.{} WHERE originator_id = ANY(%s)")
+        curs.execute(statement.format(*self.events), (list(ids),))
+        deleted = curs.rowcount
+        if self.snapshots:
+            curs.execute(statement.format(*self.snapshots), (list(ids),))
+        return deleted
+
+
+# -- POPO (plain Python objects, in memory) ------------------------------------------
+
+
+def erase_popo(recorder: Any, snapshots_recorder: Any | None, ids: Sequence[UUID],
+               placeholder: Placeholder) -> int:
+    """Erase ``ids`` from the in-memory recorders, under their own locks.
+
+    A POPO notification id is a position in ``_stored_events``, so each erased
+    event is replaced by a placeholder where it stood; the snapshots recorder has
+    no notification ids, so its list is simply rebuilt without them."""
+    keys = {str(i) for i in ids}
+    deleted = 0
+    with recorder._database_lock:
+        events = recorder._stored_events
+        index = recorder._stored_events_index
+        for key in keys:
+            for position in index.pop(key, {}).values():
+                events[position] = placeholder(position + 1)
+                deleted += 1
+    if snapshots_recorder is not None:
+        with snapshots_recorder._database_lock:
+            kept = [s for s in snapshots_recorder._stored_events
+                    if str(s.originator_id) not in keys]
+            snapshots_recorder._stored_events[:] = kept
+            rebuilt = snapshots_recorder._stored_events_index
+            rebuilt.clear()
+            for position, s in enumerate(kept):
+                rebuilt[str(s.originator_id)][s.originator_version] = position
+    return deleted
