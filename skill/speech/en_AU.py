@@ -6,6 +6,7 @@ from skill.speech import en_GB
 
 LOCALE = "en-AU"
 LONG_TURNS = en_GB.LONG_TURNS
+FRAGMENTS, FRAGMENT_PREFIXES = en_GB.FRAGMENTS, en_GB.FRAGMENT_PREFIXES
 TEXT = {
     **en_GB.TEXT,
     "welcome_step": (
@@ -13,7 +14,7 @@ TEXT = {
         "Does {title} feel doable today? You can say yes, or ask for something smaller.",
     ),
     "welcome_suggest": (
-        "Hi again. How about {title} today? It takes about {minutes} minutes. Shall I add it?",
+        "Hi again. Here's one for today: {title}, about {minutes} minutes. Shall I add it?",
         "Shall I add {title} for today?",
     ),
     "welcome_all_done": (

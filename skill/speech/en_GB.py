@@ -15,6 +15,14 @@ from __future__ import annotations
 
 LOCALE = "en-GB"
 
+# Pieces of turns (filled into other turns, or card titles), not turns of their own.
+FRAGMENTS = {
+    "rate_enjoyment", "rate_mastery", "lift_up", "lift_same", "lift_down", "lift_none",
+    "summary_card", "summary_card_title", "today_card_title", "crisis_card_title", "crisis_card",
+    "this_week", "last_week", "sign_no_steps_for_days", "sign_mood_falling", "sign_not_started",
+}
+FRAGMENT_PREFIXES = ("barrier_", "summary_", "observe_", "adjust_")
+
 # Turns allowed to run longer than the 35-word core limit, with their own bound.
 LONG_TURNS = {
     "intro": 55,  # the first run: what BA is, the care line, how to reach help, an offer
@@ -27,9 +35,9 @@ TEXT: dict[str, str | tuple[str, str]] = {
     # -- launch -------------------------------------------------------------------------
     "intro": (
         "Welcome to Small Steps. Doing small things that matter to you, and noticing how "
-        "you feel afterwards, can slowly lift your mood. I'm a self-help tool, not a "
-        "substitute for professional care; if you need urgent help, say 'I need support now'. "
-        "Shall we start with one small step: {title}?",
+        "you feel afterwards, can lift your mood. I'm a self-help tool, not a substitute for "
+        "professional care; for urgent help, say 'I need support now'. Shall we start with "
+        "{title}?",
         "Would you like to start with {title}? Just say yes or no.",
     ),
     "welcome_step": (
@@ -37,8 +45,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Does {title} feel doable today? You can say yes, or ask for something smaller.",
     ),
     "welcome_suggest": (
-        "Hello again. How about {title} today? It takes about {minutes} minutes. "
-        "Shall I add it?",
+        "Hello again. Here's one for today: {title}, about {minutes} minutes. Shall I add it?",
         "Shall I add {title} for today?",
     ),
     "welcome_all_done": (
@@ -57,7 +64,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Does {title} feel doable? You can say yes, or ask for something smaller.",
     ),
     "today_suggest": (
-        "How about {title}? It takes about {minutes} minutes. Shall I add it for today?",
+        "Here's one: {title}, about {minutes} minutes. Shall I add it for today?",
         "Shall I add {title} for today?",
     ),
     "today_all_done": (
@@ -68,7 +75,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "step_doable": "Good. Tell me when you've done it, and we'll notice how you feel.",
     "step_added": "Added: {title}, {when}. Tell me when it's done.",
     "something_else": (
-        "How about {title} instead? It takes about {minutes} minutes. Shall I add it for today?",
+        "Here's another: {title}, about {minutes} minutes. Shall I add it for today?",
         "Shall I add {title} for today?",
     ),
     "nothing_else": (
@@ -168,11 +175,11 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Which other day would suit?",
     ),
     "plan_offer": (
-        "How about {plan}? Shall I add them?",
+        "Here's a plan: {plan}. Shall I add them?",
         "Shall I add those {count} steps to your week?",
     ),
     "plan_offer_one": (
-        "How about {plan}? Shall I add it?",
+        "Here's a plan: {plan}. Shall I add it?",
         "Shall I add that step to your week?",
     ),
     "plan_done": "Done, those {count} steps are in your week. The plan is a map, not a contract.",
@@ -223,7 +230,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "adjust_pair_with_routine": "Next week, try pairing {title} with something you already do.",
     "adjust_add_companion": "Next week, {title} might be easier with company.",
     "adjust_swap": "Next week, maybe swap {title} for something lighter.",
-    "adjust_add_social": "Next week, how about one small step with another person?",
+    "adjust_add_social": "Next week, maybe add one small step with another person.",
     "adjust_keep_going": "Next week, keep the same gentle rhythm.",
     "adjust_plan_one": "Next week, let's plan one small step together.",
     "this_week": "this week",
@@ -240,7 +247,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "What matters to you? For example, 'what matters to me is being a good friend'.",
         "What matters to you?",
     ),
-    "relapse_plan": "Your plan for harder days: if {signs}, try {boosters}. And you can always say 'let's pick one small step'.",
+    "relapse_plan": "For harder days: if {signs}, try {boosters}, or just say 'let's pick one small step'.",
     "relapse_offer": (
         "Let's make a plan for harder days. If a few days pass without steps, or your mood "
         "dips, I'll suggest {boosters}. Shall I save that?",
@@ -262,13 +269,13 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "delete_nothing": "There's nothing stored about you, so there's nothing to delete.",
     # -- safety -------------------------------------------------------------------------
     "crisis": (
-        "I'm really glad you told me. You're not alone. Please {how} {line} on {number} now, "
-        "or {emergency} if you're in danger. Shall I stay here quietly with you?",
-        "I'm still here. {line} is on {number}. Shall I stay with you?",
+        "I'm glad you told me, you're not alone. Please {how} {line} on {number} now, "
+        "or {emergency} in an emergency. Shall I stay quietly with you?",
+        "I'm still here. You can reach {line} on {number}. Shall I stay with you?",
     ),
     "crisis_stay": (
-        "I'm here. Take all the time you need. {line} is on {number}, any time.",
-        "I'm still here. {line} is on {number}.",
+        "I'm here. Take all the time you need. You can reach {line} on {number}, any time.",
+        "I'm still here. You can reach {line} on {number}, any time.",
     ),
     "crisis_leave": "Okay. The number is in your Alexa app: {line}, {number}. Please reach out to them. Take care.",
     "crisis_card_title": "Help is available",
@@ -299,8 +306,8 @@ TEXT: dict[str, str | tuple[str, str]] = {
     ),
     "error": "Sorry, something went wrong on my side. Anything you've already told me is safe. Please try again in a moment.",
     "unknown_activity": (
-        "I don't know that one yet. You could try a walk, a message to a friend, or making "
-        "your bed.",
+        "I don't know that one yet. What would you like instead? For example, a walk or a "
+        "message to a friend.",
         "What would you like to do?",
     ),
     "invalid_date": (

@@ -6,6 +6,7 @@ from skill.speech import en_GB
 
 LOCALE = "en-US"
 LONG_TURNS = en_GB.LONG_TURNS
+FRAGMENTS, FRAGMENT_PREFIXES = en_GB.FRAGMENTS, en_GB.FRAGMENT_PREFIXES
 TEXT = dict(en_GB.TEXT)
 DONE = {**en_GB.DONE, "favourite-song": "You played your favorite song"}
 DONE_OTHER, DONE_SMALLER = en_GB.DONE_OTHER, en_GB.DONE_SMALLER

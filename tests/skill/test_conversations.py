@@ -62,11 +62,11 @@ def test_todays_step_something_else_and_make_it_smaller(speaker: Speaker):
     speaker.launch()
     speaker.say(I.NO)
     said = speaker.say(I.GET_SMALL_STEP)
-    assert said.startswith("How about make your bed?") and speaker.card is None
+    assert said.startswith("Here's one: make your bed, about 3 minutes.") and speaker.card is None
     other = speaker.say(I.SOMETHING_ELSE)
-    assert other.startswith("How about ") and "make your bed" not in other
+    assert other.startswith("Here's another: ") and "make your bed" not in other
     smaller = speaker.say(I.MAKE_IT_SMALLER)
-    assert smaller.startswith("How about ") and speaker.pending == "offer"
+    assert smaller.startswith("Here's one: ") and speaker.pending == "offer"
     assert speaker.last["sessionAttributes"]["pending"]["smaller"] is True
     added = speaker.say(I.YES)
     assert added.startswith("Added: ")
@@ -219,7 +219,7 @@ def test_the_daily_cap_is_kept_gently(speaker: Speaker):
 def test_plan_the_week_confirmed_back(speaker: Speaker, server):
     speaker.launch()
     said = speaker.say(I.PLAN_WEEK)
-    assert said.startswith("How about ") and said.endswith("Shall I add them?")
+    assert said.startswith("Here's a plan: ") and said.endswith("Shall I add them?")
     assert said.count(" on ") + said.count("tomorrow") >= 2
     assert speaker.say(I.YES).startswith("Done, those 3 steps are in your week.")
     steps = server[1].week(_key(server, speaker)).steps
@@ -275,7 +275,7 @@ def test_last_week_on_request_and_an_empty_week_offers_a_plan(speaker: Speaker, 
     said = speaker.say(I.WEEKLY_SUMMARY, whichWeek=custom("last", "last", "WhichWeekType"))
     assert said.startswith("There's nothing logged for last week yet.")
     assert speaker.pending == "plan_offer"
-    assert speaker.say(I.YES).startswith("How about ")
+    assert speaker.say(I.YES).startswith("Here's a plan: ")
     speaker.say(I.YES)
     clock.advance(days=7)
     said = speaker.say(I.WEEKLY_SUMMARY, whichWeek=custom("last", "last", "WhichWeekType"))
@@ -311,7 +311,7 @@ def test_relapse_plan_offered_saved_and_read_back(speaker: Speaker, server):
     assert said.startswith("Let's make a plan for harder days.") and speaker.pending == "relapse"
     assert speaker.say(I.YES).startswith("Saved.")
     said = speaker.say(I.RELAPSE_PLAN)
-    assert said.startswith("Your plan for harder days: if a few days pass without steps or your mood dips")
+    assert said.startswith("For harder days: if a few days pass without steps or your mood dips, try ")
 
 
 def test_delete_my_data_needs_confirmation_and_removes_everything(speaker: Speaker, server,
@@ -352,7 +352,7 @@ def test_crisis_is_answered_first_with_the_locales_line(server, clock, locale, n
     speaker = Speaker(server[0], clock, locale=locale)
     said = speaker.say(I.CRISIS)
     assert number in said and emergency in said
-    assert said.endswith("Shall I stay here quietly with you?") and speaker.open
+    assert said.endswith("Shall I stay quietly with you?") and speaker.open
     assert "How about" not in said and "small step" not in said
     assert speaker.card["title"] == "Help is available"
     stay = speaker.say(I.YES)
@@ -397,7 +397,7 @@ def test_help_stop_cancel_home_repeat_and_unknown(speaker: Speaker):
     assert speaker.open
     assert speaker.say(I.YES).startswith("Okay. You can ask for today's small step")
     assert speaker.say(I.NO) == "Okay. Take care."
-    assert speaker.say(I.START_OVER).startswith("How about make your bed?")
+    assert speaker.say(I.START_OVER).startswith("Here's one: make your bed")
 
 
 def test_stop_and_cancel_end_the_session_in_every_dialog_state(speaker: Speaker):

@@ -1,0 +1,138 @@
+"""Every response template in every locale, rendered with the longest realistic fields:
+no banned words, core turns at most 35 spoken words, reprompts on open turns,
+well-formed SSML that escapes user words."""
+
+from __future__ import annotations
+
+import string
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from domain.catalogue import starter
+from skill.safety import crisis_line
+from skill.speech import CORE_TURN_WORDS, LOCALES, MODULES, speech_for, to_ssml, word_count
+from tests.skill.harness import BANNED
+
+ACTIVITIES = starter()
+LONGEST_TITLE = max((a.title for a in ACTIVITIES), key=len)
+LONGEST_SMALLER = max((a.smaller for a in ACTIVITIES), key=len)
+USER_WORDS = 'Tom & Jerry <3 "quoted" words, about eighty characters long, as a value might be'
+
+
+def longest(speech, keys):  # noqa: ANN001, ANN201
+    return max((speech.phrase(k, **_fields(speech, speech.text[k])) for k in keys), key=len)
+
+
+def _fields(speech, template) -> dict[str, str]:  # noqa: ANN001
+    """The longest realistic value for every field a template names."""
+    parts = template if isinstance(template, tuple) else (template,)
+    template = parts[0]
+    names = {name for part in parts for _, name, _, _ in string.Formatter().parse(part) if name}
+    crisis = speech.crisis_fields()
+    values = {
+        "title": speech.activity(LONGEST_TITLE), "smaller": speech.activity(LONGEST_SMALLER),
+        "when": "on Wednesday 30 December at 10:30 pm", "minutes": "45", "mood": "10",
+        "before": "10", "count": "3", "day_name": "Wednesday", "value": USER_WORDS,
+        "area": "work and learning", "routine": "getting ready for bed",
+        "plan": speech.join([f"{speech.short(a.key, a.title)} on Wednesday afternoon"
+                             for a in sorted(ACTIVITIES, key=lambda a: -len(a.title))[:3]]),
+        "done": "You had a shower and put on clean clothes", "which": "last week",
+        "which_cap": "Last week", "planned": "3", "extra": "2", "previous": "7.5",
+        "lift": "4.5", "barrier": "forgetting", "signs": "a few days pass without steps or "
+        "your mood dips", "boosters": "a shower and clean clothes or a message to a friend",
+        **crisis,
+    }
+    if "lift" in names and template.startswith("Thank you"):
+        values["lift"] = longest(speech, ("lift_up", "lift_same", "lift_down", "lift_none"))
+    if "rating_question" in names:
+        values["rating_question"] = longest(speech, ("rate_enjoyment", "rate_mastery"))
+    if "barrier_line" in names:
+        values["barrier_line"] = longest(speech, [k for k in speech.text if k.startswith("barrier_")])
+    if template.startswith("{opening}"):
+        values.update(
+            opening=longest(speech, [k for k in speech.text if k.startswith("summary_done")
+                                     or k == "summary_none_done"]),
+            mood=longest(speech, [k for k in speech.text if k.startswith("summary_mood")]),
+            observation=longest(speech, [k for k in speech.text if k.startswith("observe_")]),
+            adjustment=longest(speech, [k for k in speech.text if k.startswith("adjust_")]))
+    if "lines" in names:
+        values["lines"] = "Steps: 3 done of 3 planned"
+    return {n: values[n] for n in names}
+
+
+CASES = [(locale, key) for locale in LOCALES for key in MODULES[locale].TEXT]
+
+
+@pytest.mark.parametrize(("locale", "key"), CASES)
+def test_every_template_keeps_the_language_rules(locale: str, key: str):
+    speech = speech_for(locale)
+    said = speech.turn(key, **_fields(speech, speech.text[key]))
+    for text in (said.text, said.reprompt or ""):
+        assert not BANNED.search(text), (key, text)
+        root = ET.fromstring(f"<speak>{to_ssml(text)}</speak>")
+        assert "".join(root.itertext()) == text  # escaped, and nothing else changed
+    limit = MODULES[locale].LONG_TURNS.get(key, CORE_TURN_WORDS)
+    assert word_count(said.text) <= limit, (key, word_count(said.text), said.text)
+    if said.reprompt is not None:
+        assert 0 < word_count(said.reprompt) <= CORE_TURN_WORDS
+        assert said.text.count("?") <= 1 or key in MODULES[locale].LONG_TURNS, said.text
+    # A closed turn never leaves a question hanging; an open one asks, or says what to say.
+    module = MODULES[locale]
+    if key in module.FRAGMENTS or (key.startswith(module.FRAGMENT_PREFIXES) and key != "summary_empty"):
+        assert "?" not in said.text or key.startswith("rate_"), (key, said.text)
+    elif said.reprompt is None:
+        assert "?" not in said.text, (key, said.text)
+    else:
+        assert "?" in said.text or "You can" in said.text or "or say" in said.text, said.text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_locale_has_every_turn_and_its_own_crisis_number(locale: str):
+    assert set(MODULES[locale].TEXT) == set(MODULES["en-GB"].TEXT)
+    speech = speech_for(locale)
+    said = speech.turn("crisis", **speech.crisis_fields())
+    line = crisis_line(locale)
+    assert line.spoken in said.text and line.emergency_spoken in said.text
+    card = speech.phrase("crisis_card", **speech.crisis_card_fields())
+    assert line.number in card and line.emergency in card
+
+
+def test_help_and_first_run_say_self_help_not_care_and_how_to_reach_help():
+    for locale in LOCALES:
+        speech = speech_for(locale)
+        for key in ("help", "intro"):
+            text = speech.phrase(key, title="make your bed")
+            assert "self-help tool" in text and ("not a substitute for professional care" in text
+                                                 or "not professional care" in text)
+            assert "I need support now" in text
+
+
+def test_spoken_names_cover_the_catalogue_and_use_the_locales_spelling():
+    keys = {a.key for a in ACTIVITIES}
+    for locale in LOCALES:
+        module = MODULES[locale]
+        assert set(module.DONE) == keys and set(module.SHORT) == keys
+        for text in [*module.DONE.values(), *module.SHORT.values(),
+                     *(a.title for a in ACTIVITIES), *(a.smaller for a in ACTIVITIES)]:
+            assert not BANNED.search(text)
+    assert "favorite" in MODULES["en-US"].DONE["favourite-song"]
+    assert "favourite" in MODULES["en-GB"].DONE["favourite-song"]
+
+
+def test_the_banned_word_check_catches_what_it_must():
+    for text in ("You failed", "you missed it", "falling behind", "you should", "your streak"):
+        assert BANNED.search(text)
+    assert not BANNED.search("Shall I add it? Not today is fine.")
+
+
+def test_days_and_times_are_said_naturally():
+    from datetime import date, time
+
+    gb, us = speech_for("en-GB"), speech_for("en-US")
+    monday = date(2026, 11, 23)
+    assert gb.when(monday, "evening", None, monday) == "this evening"
+    assert gb.when(date(2026, 11, 24), "morning", None, monday) == "tomorrow morning"
+    assert gb.when(date(2026, 11, 26), None, time(19, 30), monday) == "on Thursday at 7:30 pm"
+    assert gb.when(date(2026, 12, 3), "anytime", None, monday) == "on Thursday 3 December"
+    assert us.when(date(2026, 12, 3), "anytime", None, monday) == "on Thursday, December 3"
