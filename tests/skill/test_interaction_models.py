@@ -506,3 +506,16 @@ def test_description_says_self_help_and_how_to_reach_help(manifest, locale: str)
 def test_manifest_never_uses_banned_words(manifest) -> None:
     for text in strings_in(manifest):
         assert not BANNED.search(text), text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_handlers_serve_exactly_the_models_intents(models, locale: str) -> None:
+    from skill.handlers.base import served_intents
+
+    in_model = {i["name"] for i in models[locale]["interactionModel"]["languageModel"]["intents"]}
+    served = served_intents()
+    assert served - in_model == set(), "handled but not in the model"
+    assert in_model - served == set(), "in the model but no handler serves it"
+    required = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
+                "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
+    assert required <= served
