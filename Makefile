@@ -4,7 +4,7 @@ PY = $(VENV)/bin/python
 SMALL_STEPS_TEST_PG ?= postgresql://postgres@127.0.0.1:5432/small_steps_test
 export SMALL_STEPS_TEST_PG
 
-.PHONY: venv postgres test test-fast bench clean
+.PHONY: venv postgres node run chat test test-fast bench clean
 
 venv: $(VENV)/.installed
 
@@ -19,7 +19,18 @@ $(VENV)/.installed: pyproject.toml
 postgres:
 	scripts/ensure-postgres.sh
 
-test: venv postgres
+node:
+	scripts/ensure-node-deps.sh
+
+# The skill on http://127.0.0.1:8000/alexa with the embedded SQLite store (var/).
+run: venv
+	$(VENV)/bin/small-steps serve $(SERVE_ARGS)
+
+# Type what you would say to an Echo; starts its own loopback server on the same store.
+chat: venv
+	$(VENV)/bin/small-steps chat $(CHAT_ARGS)
+
+test: venv postgres node
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: venv
