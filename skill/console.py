@@ -10,6 +10,7 @@ loopback server may), on the configured store.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import urllib.request
@@ -187,6 +188,7 @@ def start_local_server(environ: dict[str, str]) -> tuple[str, Any]:
 
     from skill.web import create_app
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # keep the console readable
     env = {**environ, "SMALL_STEPS_VERIFY_REQUESTS": "false"}
     env.setdefault("SMALL_STEPS_SKILL_ID", "amzn1.ask.skill.local-console")
     web = create_app(env)
