@@ -98,7 +98,9 @@ def adjustment(steps: Sequence[StepView], barriers: Sequence[tuple[str, int]]) -
     not_done = [s for s in steps if s.status == "not_done"]
     if barriers:
         barrier = barriers[0][0]
-        hit = [s for s in not_done if s.barrier == barrier]
+        # Prefer a step still not done; a replanned one keeps its barrier too.
+        hit = ([s for s in not_done if s.barrier == barrier]
+               or [s for s in steps if s.barrier == barrier])
         step = hit[-1] if hit else (not_done[-1] if not_done else None)
         return Adjustment(ADJUSTMENT_FOR_BARRIER[barrier], step and step.activity_id,
                           step and step.title, barrier)
@@ -106,7 +108,7 @@ def adjustment(steps: Sequence[StepView], barriers: Sequence[tuple[str, int]]) -
         hardest = max(not_done, key=lambda s: (s.difficulty, s.day))
         return Adjustment("make_smaller", hardest.activity_id, hardest.title)
     done = [s for s in steps if s.status == "done"]
-    if done and not any(s.kind == "social" for s in done):
+    if done and not any(s.kind == "social" for s in steps):
         return Adjustment("add_social")
     return Adjustment("keep_going")
 

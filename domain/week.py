@@ -189,7 +189,7 @@ class Week(Aggregate):
     def move(self, step_id: str, day: date, part_of_day: str, at_time: time | None, at: datetime) -> None:
         step = self.steps[step_id]
         step.day, step.part_of_day, step.at_time = day, part_of_day, at_time
-        step.status, step.barrier = PENDING, None
+        step.status = PENDING  # the barrier stays: it appeared this week
 
     @event("StepMovedToAnotherWeek")
     def move_away(self, step_id: str, day: date, new_step_id: str, at: datetime) -> None:
@@ -200,7 +200,7 @@ class Week(Aggregate):
         step = self.steps[step_id]
         step.title, step.minutes, step.is_smaller = title, minutes, True
         if step.status == NOT_DONE:
-            step.status, step.barrier = PENDING, None
+            step.status = PENDING  # the barrier stays: it appeared this week
 
     @event("StepSwapped")
     def swap(
@@ -221,7 +221,7 @@ class Week(Aggregate):
         step.activity_id, step.title, step.kind, step.area = activity_id, title, kind, area
         step.value_linked, step.difficulty, step.minutes = value_linked, difficulty, minutes
         step.smaller, step.smaller_minutes, step.is_smaller = smaller, smaller_minutes, False
-        step.status, step.barrier = PENDING, None
+        step.status = PENDING  # the barrier stays: it appeared this week
 
     @event("StepPairedWithRoutine")
     def pair(self, step_id: str, routine: str, at: datetime) -> None:

@@ -313,7 +313,7 @@ class ViewWriter:
 
     def step_done(self, cur: Cursor, e: Any) -> None:
         row = self._change_step(cur, e, e.step_id, status="done", done_at=iso(e.at),
-                                mastery=e.mastery, enjoyment=e.enjoyment, barrier=None)
+                                mastery=e.mastery, enjoyment=e.enjoyment)
         cur.run(
             "UPDATE ss_people SET done_total = done_total + 1, last_done_day = CASE "
             "WHEN last_done_day IS NULL OR last_done_day < :d THEN :d ELSE last_done_day END "
@@ -324,19 +324,22 @@ class ViewWriter:
         changes = {k: getattr(e, k) for k in ("mastery", "enjoyment") if getattr(e, k) is not None}
         self._change_step(cur, e, e.step_id, **changes)
 
+    # A barrier stays with its step after the step is replanned or done: the week's
+    # review asks which barriers appeared, not only which are still in the way.
+
     def step_not_done(self, cur: Cursor, e: Any) -> None:
         self._change_step(cur, e, e.step_id, status="not_done", barrier=e.barrier)
 
     def step_moved(self, cur: Cursor, e: Any) -> None:
         self._change_step(cur, e, e.step_id, day=iso(e.day), part_of_day=e.part_of_day,
-                          at_time=iso(e.at_time), status="pending", barrier=None)
+                          at_time=iso(e.at_time), status="pending")
 
     def step_moved_away(self, cur: Cursor, e: Any) -> None:
         self._change_step(cur, e, e.step_id, status="moved_away")
 
     def step_made_smaller(self, cur: Cursor, e: Any) -> None:
         def reopened(row: dict) -> dict:
-            return {"status": "pending", "barrier": None} if row["status"] == "not_done" else {}
+            return {"status": "pending"} if row["status"] == "not_done" else {}
 
         self._change_step(cur, e, e.step_id, reopened, title=e.title, minutes=e.minutes,
                           is_smaller=1)
@@ -346,7 +349,7 @@ class ViewWriter:
             cur, e, e.step_id, activity_id=e.activity_id, title=e.title, kind=e.kind,
             area=e.area, value_linked=int(e.value_linked), difficulty=e.difficulty,
             minutes=e.minutes, smaller=e.smaller, smaller_minutes=e.smaller_minutes,
-            is_smaller=0, status="pending", barrier=None,
+            is_smaller=0, status="pending",
         )
 
     def step_paired(self, cur: Cursor, e: Any) -> None:

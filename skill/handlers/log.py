@@ -180,7 +180,7 @@ def barrier_unsaid(turn: Turn) -> Response:
 def take_smaller(turn: Turn) -> Response:
     step = turn.app.make_smaller(turn.ctx.person, turn.pending["step"])
     fields = step_fields(turn, step)
-    return turn.say("made_smaller", smaller=fields["title"], minutes=step.minutes,
+    return turn.say("made_smaller", smaller=fields["title"], minutes=fields["minutes"],
                     when=fields["when"])
 
 

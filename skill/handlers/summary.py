@@ -98,7 +98,8 @@ def summary_card(speech: Speech, s: WeekSummary) -> str:
         if tally.planned or tally.done:
             lines.append(f"{kind}: {tally.done}/{tally.planned}")
     if s.mood_average is not None:
-        mood = f"Mood: {speech.number(s.mood_average)} average ({s.mood_count} ratings)"
+        ratings = "1 rating" if s.mood_count == 1 else f"{s.mood_count} ratings"
+        mood = f"Mood: {speech.number(s.mood_average)} average ({ratings})"
         if s.previous_mood_average is not None:
             mood += f"; {speech.number(s.previous_mood_average)} the week before"
         lines.append(mood)

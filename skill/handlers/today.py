@@ -15,7 +15,7 @@ def step_fields(turn: Turn, step: StepView) -> dict:
     today = turn.ctx.today()
     return {"title": turn.speech.activity(step.title),
             "when": turn.speech.when(step.day, step.part_of_day, step.at_time, today),
-            "minutes": step.minutes, "smaller": turn.speech.activity(step.smaller)}
+            "minutes": turn.speech.minutes(step.minutes), "smaller": turn.speech.activity(step.smaller)}
 
 
 def today_card(turn: Turn, today: Today) -> None:
@@ -33,7 +33,7 @@ def offer(turn: Turn, key: str, activity_id: str, title: str, minutes: int,
     if activity_id not in offered:
         offered.append(activity_id)
     turn.expect("offer", activity=activity_id, smaller=smaller)
-    return turn.say(key, title=turn.speech.activity(title), minutes=minutes)
+    return turn.say(key, title=turn.speech.activity(title), minutes=turn.speech.minutes(minutes))
 
 
 def offer_suggestion(turn: Turn, key: str, s: Suggestion, smaller: bool = False) -> Response:
@@ -160,7 +160,7 @@ class MakeItSmallerHandler(IntentHandler):
             return turn.say("already_smallest")
         turn.set_focus(step.step_id)
         fields = step_fields(turn, step)
-        return turn.say("made_smaller", smaller=fields["title"], minutes=step.minutes,
+        return turn.say("made_smaller", smaller=fields["title"], minutes=fields["minutes"],
                         when=fields["when"])
 
 

@@ -112,6 +112,9 @@ class Speech:
             return "".join(items)
         return f"{', '.join(items[:-1])} {self.words[word]} {items[-1]}"
 
+    def minutes(self, n: int) -> str:
+        return f"{n} {self.words['minute' if n == 1 else 'minutes']}"
+
     def clock(self, at: time) -> str:
         hour = at.hour % 12 or 12
         suffix = self.words["am"] if at.hour < 12 else self.words["pm"]
@@ -142,6 +145,8 @@ class Speech:
         if at_time is not None:
             return f"{prefix}{name} {w['at']} {self.clock(at_time)}"
         if part_of_day in ("morning", "afternoon", "evening"):
+            if (day - today).days >= 7:  # "on Thursday 3 December, in the evening"
+                return f"{prefix}{name}, {w['in_the']} {w[part_of_day]}"
             return f"{prefix}{name} {w[part_of_day]}"
         return f"{prefix}{name}"
 

@@ -14,7 +14,7 @@ TEXT = {
         "Does {title} feel doable today? You can say yes, or ask for something smaller.",
     ),
     "welcome_suggest": (
-        "Hi again. Here's one for today: {title}, about {minutes} minutes. Shall I add it?",
+        "Hi again. Here's one for today: {title}, about {minutes}. Shall I add it?",
         "Shall I add {title} for today?",
     ),
     "welcome_all_done": (

@@ -45,7 +45,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Does {title} feel doable today? You can say yes, or ask for something smaller.",
     ),
     "welcome_suggest": (
-        "Hello again. Here's one for today: {title}, about {minutes} minutes. Shall I add it?",
+        "Hello again. Here's one for today: {title}, about {minutes}. Shall I add it?",
         "Shall I add {title} for today?",
     ),
     "welcome_all_done": (
@@ -59,12 +59,12 @@ TEXT: dict[str, str | tuple[str, str]] = {
     ),
     # -- today's step -------------------------------------------------------------------
     "today_step": (
-        "Your small step today is {title}, {when}. It takes about {minutes} minutes. "
+        "Your small step today is {title}, {when}. It takes about {minutes}. "
         "Does that feel doable?",
         "Does {title} feel doable? You can say yes, or ask for something smaller.",
     ),
     "today_suggest": (
-        "Here's one: {title}, about {minutes} minutes. Shall I add it for today?",
+        "Here's one: {title}, about {minutes}. Shall I add it for today?",
         "Shall I add {title} for today?",
     ),
     "today_all_done": (
@@ -75,13 +75,13 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "step_doable": "Good. Tell me when you've done it, and we'll notice how you feel.",
     "step_added": "Added: {title}, {when}. Tell me when it's done.",
     "something_else": (
-        "Here's another: {title}, about {minutes} minutes. Shall I add it for today?",
+        "Here's another: {title}, about {minutes}. Shall I add it for today?",
         "Shall I add {title} for today?",
     ),
     "nothing_else": (
         "That's all my ideas for now. You can add your own, like 'add a walk on Thursday'."
     ),
-    "made_smaller": "Okay, smaller: {smaller}. About {minutes} minutes. It's on for {when}.",
+    "made_smaller": "Okay, smaller: {smaller}. About {minutes}. It's on for {when}.",
     "already_smallest": (
         "That's already its smallest version. Would you like something else instead?",
         "Would you like a different small step?",
@@ -375,6 +375,7 @@ WORDS = {
     "this": "this",
     "on": "on",
     "at": "at",
+    "in_the": "in the",
     "and": "and",
     "or": "or",
     "anytime": "any time",
@@ -403,6 +404,8 @@ WORDS = {
     "routine_walking_the_dog": "walking the dog",
     "routine_dinner": "dinner",
     "routine_bedtime": "getting ready for bed",
+    "minute": "minute",
+    "minutes": "minutes",
     "am": "am",
     "pm": "pm",
 }

@@ -264,3 +264,20 @@ def test_a_week_that_crosses_new_year(app: SmallSteps, clock: FixedClock) -> Non
     assert (week.first_day, week.last_day) == (date(2026, 12, 28), date(2027, 1, 3))
     assert week.total.done == 2 and week.mood_average == 6.0
     assert app.week("eli", "2027-W01").total.planned == 0
+
+
+def test_a_barrier_stays_in_the_week_after_its_step_is_replanned_or_done(app, alice):
+    walk = app.schedule_step(alice, "walk-around-block", "2026-11-23")
+    bed = app.schedule_step(alice, "make-bed", "2026-11-23")
+    app.log_not_done(alice, step_id=walk, barrier="tired")
+    app.make_smaller(alice, walk)
+    app.log_not_done(alice, step_id=bed, barrier="weather")
+    app.move_step(alice, bed, "2026-11-24")
+    week = app.week(alice)
+    assert dict(week.barriers) == {"tired": 1, "weather": 1}
+    assert {s.status for s in week.steps} == {"pending"}
+    assert week.adjustment.activity_id in ("walk-around-block", "make-bed")
+    app.log_done(alice, step_id=walk)
+    assert dict(app.week(alice).barriers) == {"tired": 1, "weather": 1}
+    app.rebuild_views()
+    assert dict(app.week(alice).barriers) == {"tired": 1, "weather": 1}

@@ -53,7 +53,7 @@ def test_after_a_lapse_the_way_back_is_gentle_and_small(speaker: Speaker, clock:
     assert said.startswith("It's good to hear from you. Let's pick one small step, nice and easy:")
     speaker.say(I.YES)
     today = speaker.say(I.GET_SMALL_STEP)
-    assert "It takes about 1 minutes" in today or "It takes about 2 minutes" in today
+    assert "It takes about 1 minute." in today or "It takes about 2 minutes." in today
 
 
 # -- today's step -------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def test_make_a_planned_step_smaller(speaker: Speaker):
     start(speaker)
     speaker.say(I.GET_SMALL_STEP)
     said = speaker.say(I.MAKE_IT_SMALLER)
-    assert said == "Okay, smaller: pull the covers up straight. About 1 minutes. It's on for today."
+    assert said == "Okay, smaller: pull the covers up straight. About 1 minute. It's on for today."
 
 
 # -- logging -----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def _fields(speech, template) -> dict[str, str]:  # noqa: ANN001
     crisis = speech.crisis_fields()
     values = {
         "title": speech.activity(LONGEST_TITLE), "smaller": speech.activity(LONGEST_SMALLER),
-        "when": "on Wednesday 30 December at 10:30 pm", "minutes": "45", "mood": "10",
+        "when": "on Wednesday 30 December, in the afternoon", "minutes": "45 minutes", "mood": "10",
         "before": "10", "count": "3", "day_name": "Wednesday", "value": USER_WORDS,
         "area": "work and learning", "routine": "getting ready for bed",
         "plan": speech.join([f"{speech.short(a.key, a.title)} on Wednesday afternoon"
@@ -135,4 +135,6 @@ def test_days_and_times_are_said_naturally():
     assert gb.when(date(2026, 11, 24), "morning", None, monday) == "tomorrow morning"
     assert gb.when(date(2026, 11, 26), None, time(19, 30), monday) == "on Thursday at 7:30 pm"
     assert gb.when(date(2026, 12, 3), "anytime", None, monday) == "on Thursday 3 December"
+    assert gb.when(date(2026, 12, 3), "evening", None, monday) == "on Thursday 3 December, in the evening"
+    assert gb.minutes(1) == "1 minute" and gb.minutes(3) == "3 minutes"
     assert us.when(date(2026, 12, 3), "anytime", None, monday) == "on Thursday, December 3"
