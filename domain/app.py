@@ -10,10 +10,13 @@ read a bounded number of view rows: never a person's whole history.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import json
 import logging
 import random
 import re
+import secrets
 import time as time_module
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -376,6 +379,34 @@ class SmallSteps(Application):
             self._activity(p, key)
         p.set_relapse_plan(warning_signs=signs, boosters=tuple(boosters), at=self._now())
         self.save(p)
+
+    # -- the household guard ---------------------------------------------------
+
+    @retried
+    def set_pin(self, person: str, pin: str | None) -> None:
+        """Guard mood history and summaries with a 4-digit PIN (None removes it).
+        Only a salted PBKDF2 hash is stored."""
+        p = self._person(person)
+        if pin is None:
+            if p.pin_hash is not None:
+                p.remove_pin(at=self._now())
+                self.save(p)
+            return
+        if not isinstance(pin, str) or not PIN.fullmatch(pin):
+            raise InvalidChoice("a PIN is four digits")
+        salt = secrets.token_hex(8)
+        p.set_pin(pin_hash=f"{salt}${_pin_digest(salt, pin)}", at=self._now())
+        self.save(p)
+
+    def has_pin(self, person: str) -> bool:
+        return self._person(person).pin_hash is not None
+
+    def check_pin(self, person: str, pin: str) -> bool:
+        stored = self._person(person).pin_hash
+        if stored is None or not isinstance(pin, str):
+            return False
+        salt, digest = stored.split("$", 1)
+        return hmac.compare_digest(digest, _pin_digest(salt, pin))
 
     # -- scheduling -------------------------------------------------------------
 
@@ -921,6 +952,13 @@ class SmallSteps(Application):
             barrier=s.barrier, mastery=s.mastery, enjoyment=s.enjoyment,
             mood_before=None, mood_after=None,
         )
+
+
+PIN = re.compile(r"\d{4}")
+
+
+def _pin_digest(salt: str, pin: str) -> str:
+    return hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), 100_000).hex()
 
 
 def _week_id(value: Any) -> str:

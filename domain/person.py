@@ -35,6 +35,15 @@ class Person(Aggregate):
         self.own: dict[str, Activity] = {}
         self.warning_signs: tuple[str, ...] = ()
         self.boosters: tuple[str, ...] = ()
+        self.pin_hash: str | None = None  # "salt$digest", PBKDF2-SHA256; never the PIN
+
+    @event("PinSet")
+    def set_pin(self, pin_hash: str, at: datetime) -> None:
+        self.pin_hash = pin_hash
+
+    @event("PinRemoved")
+    def remove_pin(self, at: datetime) -> None:
+        self.pin_hash = None
 
     @event("LocaleChanged")
     def change_locale(self, locale: str) -> None:

@@ -38,6 +38,7 @@ WEEKLY_SUMMARY = "WeeklySummaryIntent"
 NAME_VALUE = "NameValueIntent"
 RELAPSE_PLAN = "RelapsePlanIntent"
 DELETE_MY_DATA = "DeleteMyDataIntent"
+SET_PIN = "SetPinIntent"
 CRISIS = "CrisisIntent"
 
 HELP = "AMAZON.HelpIntent"
@@ -65,6 +66,7 @@ WHICH_WEEK = "whichWeek"
 VALUE = "value"
 KIND = "kind"
 LIFE_AREA = "lifeArea"
+PIN = "pin"
 
 ACTIVITY_TYPE = "ActivityType"
 BARRIER_TYPE = "BarrierType"
@@ -677,6 +679,34 @@ INTENTS = [
             "my booster steps",
             "set up my booster steps",
             "what helps me get back on track",
+        ],
+    },
+    {
+        "name": SET_PIN,
+        "slots": [(PIN, "AMAZON.FOUR_DIGIT_NUMBER")],
+        "samples": [
+            "set my pin to {pin}",
+            "set a pin",
+            "set my pin",
+            "set up a pin",
+            "set a pin of {pin}",
+            "my new pin is {pin}",
+            "change my pin to {pin}",
+            "change my pin",
+            "use a pin",
+            "use the pin {pin}",
+            "protect my summary",
+            "protect my summary with {pin}",
+            "protect my mood history",
+            "lock my summary",
+            "lock my summary with {pin}",
+            "make my summary private",
+            "keep my moods private",
+            "add a pin",
+            "add the pin {pin}",
+            "turn on a pin",
+            "i'd like a pin",
+            "i want a pin",
         ],
     },
     {

@@ -23,7 +23,7 @@ def intent_handlers() -> list[AbstractRequestHandler]:
         plan.ScheduleStepHandler(), plan.PlanWeekHandler(), plan.MoveStepHandler(),
         plan.SwapStepHandler(), plan.PairWithRoutineHandler(),
         summary.WeeklySummaryHandler(), values.NameValueHandler(), values.RelapsePlanHandler(),
-        privacy.DeleteMyDataHandler(),
+        privacy.DeleteMyDataHandler(), privacy.SetPinHandler(),
         builtins.HelpHandler(), builtins.StopHandler(), builtins.NavigateHomeHandler(),
         builtins.FallbackHandler(), builtins.YesHandler(), builtins.NoHandler(),
         builtins.RepeatHandler(),

@@ -42,6 +42,33 @@ def keep(turn: Turn) -> Response:
     return turn.say("delete_kept")
 
 
+class SetPinHandler(IntentHandler):
+    """The household guard: a PIN before the summary, unless Alexa knows the voice."""
+
+    intents = (I.SET_PIN,)
+
+    def respond(self, turn: Turn) -> Response:
+        turn.ctx.profile()
+        return _set_pin(turn, turn.slot_value(I.PIN), asked=False)
+
+
+@answers(I.RATE_MOOD, "set_pin")
+@answers(I.SET_PIN, "set_pin")
+def pin_chosen(turn: Turn) -> Response:
+    return _set_pin(turn, turn.slot_value(I.PIN) or turn.slot_value(I.MOOD), asked=True)
+
+
+def _set_pin(turn: Turn, heard: str | None, asked: bool) -> Response:
+    if heard is None and not asked:
+        turn.expect("set_pin")
+        return turn.say("pin_set_ask")
+    if heard is None or not heard.isdigit() or len(heard) > 4:
+        turn.expect("set_pin")
+        return turn.say("pin_invalid")
+    turn.app.set_pin(turn.ctx.person, heard.zfill(4))
+    return turn.say("pin_set")
+
+
 class SkillDisabledHandler(AbstractRequestHandler):
     """Alexa tells the skill it was disabled: the account's data goes."""
 

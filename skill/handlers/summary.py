@@ -9,7 +9,7 @@ from ask_sdk_model import Response
 
 from domain.clock import week_id
 from domain.results import WeekSummary
-from skill.handlers.base import IntentHandler, Turn
+from skill.handlers.base import IntentHandler, Turn, answers
 from skill.model import I
 from skill.speech import Speech
 
@@ -23,14 +23,36 @@ class WeeklySummaryHandler(IntentHandler):
         turn.ctx.profile()
         which = "last_week" if turn.slot_choice(I.WHICH_WEEK, ("this", "last")) == "last" \
             else "this_week"
-        day = turn.ctx.today() - timedelta(days=7 if which == "last_week" else 0)
-        summary = turn.app.week(turn.ctx.person, week_id(day))
-        speech = turn.speech
-        if not summary.steps:
-            turn.expect("plan_offer")
-            return turn.say("summary_empty", which=speech.phrase(which))
-        turn.card("summary_card_title", summary_card(speech, summary))
-        return turn.say("summary", **summary_parts(speech, summary, which))
+        if not turn.ctx.identity.recognised_voice and turn.app.has_pin(turn.ctx.person):
+            turn.expect("pin", which=which, tries=0)  # the household guard
+            return turn.say("pin_ask")
+        return speak_summary(turn, which)
+
+
+def speak_summary(turn: Turn, which: str) -> Response:
+    day = turn.ctx.today() - timedelta(days=7 if which == "last_week" else 0)
+    summary = turn.app.week(turn.ctx.person, week_id(day))
+    speech = turn.speech
+    if not summary.steps:
+        turn.expect("plan_offer")
+        return turn.say("summary_empty", which=speech.phrase(which))
+    turn.card("summary_card_title", summary_card(speech, summary))
+    return turn.say("summary", **summary_parts(speech, summary, which))
+
+
+@answers(I.RATE_MOOD, "pin")
+@answers(I.SET_PIN, "pin")
+@answers(I.FALLBACK, "pin")
+def pin_answer(turn: Turn) -> Response:
+    pending = turn.pending
+    heard = turn.slot_value(I.MOOD) or turn.slot_value(I.PIN) or ""
+    pin = heard.zfill(4) if heard.isdigit() else ""
+    if pin and turn.app.check_pin(turn.ctx.person, pin):
+        return speak_summary(turn, pending["which"])
+    if pending.get("tries", 0) >= 1:
+        return turn.say("pin_locked")
+    turn.expect("pin", which=pending["which"], tries=1)
+    return turn.say("pin_wrong")
 
 
 def summary_parts(speech: Speech, s: WeekSummary, which: str) -> dict[str, str]:
@@ -41,7 +63,8 @@ def summary_parts(speech: Speech, s: WeekSummary, which: str) -> dict[str, str]:
     if total.planned == 0:
         opening = speech.phrase("summary_done_only", which_cap=which_cap, done=total.done)
     elif total.done == 0:
-        opening = speech.phrase("summary_none_done", which_cap=which_cap, planned=total.planned)
+        key = "summary_none_done_one" if total.planned == 1 else "summary_none_done"
+        opening = speech.phrase(key, which_cap=which_cap, planned=total.planned)
     elif extra:
         opening = speech.phrase("summary_done_of_extra", which_cap=which_cap, done=planned_done,
                                 planned=total.planned, extra=extra)

@@ -214,6 +214,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "summary_done_of_extra": "{which_cap}, you did {done} of {planned} planned steps, plus {extra} extra.",
     "summary_done_only": "{which_cap}, you did {done} small steps.",
     "summary_none_done": "{which_cap}, you planned {planned} steps and none happened yet, which is okay.",
+    "summary_none_done_one": "{which_cap}, you planned one step and it hasn't happened yet, which is okay.",
     "summary_mood": "Your mood averaged {mood}.",
     "summary_mood_up": "Your mood averaged {mood}, up from {previous}.",
     "summary_mood_level": "Your mood averaged {mood}, about the same as the week before.",
@@ -267,6 +268,26 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "delete_done": "Done. Everything Small Steps stored about you has been deleted. Take care.",
     "delete_kept": "Okay, nothing has been deleted.",
     "delete_nothing": "There's nothing stored about you, so there's nothing to delete.",
+    "pin_ask": (
+        "Your summary is private. What's your four-digit PIN?",
+        "What's your four-digit PIN?",
+    ),
+    "pin_wrong": (
+        "That doesn't match. What's your four-digit PIN?",
+        "What's your four-digit PIN?",
+    ),
+    "pin_locked": "That doesn't match either, so I'll keep your summary private for now.",
+    "pin_set_ask": (
+        "Which four digits would you like as your PIN?",
+        "Which four digits would you like?",
+    ),
+    "pin_invalid": (
+        "A PIN is four digits, like one two three four. Which four digits would you like?",
+        "Which four digits would you like?",
+    ),
+    "pin_set": (
+        "Done. Your summary now needs your PIN, unless Alexa recognises your voice."
+    ),
     # -- safety -------------------------------------------------------------------------
     "crisis": (
         "I'm glad you told me, you're not alone. Please {how} {line} on {number} now, "

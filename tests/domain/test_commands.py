@@ -210,3 +210,18 @@ def test_safety_is_recorded_even_before_enrolment(app: SmallSteps) -> None:
     app.record_safety_offered("newcomer", "en-US")
     week = app.repository.get(Week.create_id(person_id("newcomer"), "2026-W48"))
     assert week.version == 2
+
+
+def test_a_pin_guard_is_stored_only_as_a_salted_hash(app, alice):
+    assert not app.has_pin(alice)
+    app.set_pin(alice, "4821")
+    assert app.has_pin(alice) and app.check_pin(alice, "4821")
+    assert not app.check_pin(alice, "4822") and not app.check_pin(alice, "")
+    assert app.profile(alice).pin_hash.count("$") == 1 and "4821" not in app.profile(alice).pin_hash
+    before = app.recorder.max_notification_id()
+    for bad in ("482", "48211", "abcd", 4821):
+        with pytest.raises(errors.InvalidChoice):
+            app.set_pin(alice, bad)
+    assert app.recorder.max_notification_id() == before
+    app.set_pin(alice, None)
+    assert not app.has_pin(alice) and not app.check_pin(alice, "4821")

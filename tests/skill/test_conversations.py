@@ -481,3 +481,27 @@ def test_store_bytes_helper_sees_what_is_stored(speaker: Speaker, skill_env):
     speaker.launch()
     speaker.say(I.NAME_VALUE, value="being there for my brother")
     assert b"there for my brother" in _store_bytes(skill_env)
+
+
+def test_a_pin_guards_the_summary_unless_alexa_knows_the_voice(server, clock):
+    account = Speaker(server[0], clock, locale="en-GB", user_id="amzn1.ask.account.HOME")
+    start(account)
+    assert account.say(I.SET_PIN) == "Which four digits would you like as your PIN?"
+    assert account.say(I.RATE_MOOD, mood="12345").startswith("A PIN is four digits")
+    assert account.say(I.RATE_MOOD, mood="0482").startswith("Done. Your summary now needs your PIN")
+    assert account.say(I.WEEKLY_SUMMARY) == "Your summary is private. What's your four-digit PIN?"
+    assert account.say(I.RATE_MOOD, mood="1111") == "That doesn't match. What's your four-digit PIN?"
+    assert account.say(I.RATE_MOOD, mood="482").startswith(
+        "This week, you planned one step and it hasn't happened yet")
+    assert account.card["title"] == "Your week"
+    account.say(I.WEEKLY_SUMMARY)
+    account.say(I.RATE_MOOD, mood="1111")
+    assert account.say(I.RATE_MOOD, mood="2222").startswith("That doesn't match either")
+    assert not account.open and account.card is None
+    account.say(I.SET_PIN, pin="7777")
+    assert account.say(I.WEEKLY_SUMMARY).startswith("Your summary is private.")
+    voice = Speaker(server[0], clock, locale="en-GB", user_id="amzn1.ask.account.HOME",
+                    person_id="amzn1.ask.person.ASHA")
+    start(voice)
+    voice.say(I.SET_PIN, pin="1234")
+    assert voice.say(I.WEEKLY_SUMMARY).startswith("This week, you planned one step")

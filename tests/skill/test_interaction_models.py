@@ -43,6 +43,7 @@ CUSTOM_INTENTS = {
     "NameValueIntent": {"value": "AMAZON.SearchQuery"},
     "RelapsePlanIntent": {},
     "DeleteMyDataIntent": {},
+    "SetPinIntent": {"pin": "AMAZON.FOUR_DIGIT_NUMBER"},
     "CrisisIntent": {},
 }
 BUILT_INS = (

@@ -52,7 +52,7 @@ def _fields(speech, template) -> dict[str, str]:  # noqa: ANN001
     if template.startswith("{opening}"):
         values.update(
             opening=longest(speech, [k for k in speech.text if k.startswith("summary_done")
-                                     or k == "summary_none_done"]),
+                                     or k.startswith("summary_none_done")]),
             mood=longest(speech, [k for k in speech.text if k.startswith("summary_mood")]),
             observation=longest(speech, [k for k in speech.text if k.startswith("observe_")]),
             adjustment=longest(speech, [k for k in speech.text if k.startswith("adjust_")]))
