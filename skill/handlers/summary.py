@@ -56,7 +56,7 @@ def pin_answer(turn: Turn) -> Response:
 
 
 def summary_parts(speech: Speech, s: WeekSummary, which: str) -> dict[str, str]:
-    which_cap = speech.phrase(which).capitalize()
+    which_cap = speech.capital(speech.phrase(which))
     total = s.total
     extra = sum(1 for st in s.steps if st.unplanned and st.status == "done")
     planned_done = total.done - extra
@@ -92,7 +92,7 @@ def _mood(speech: Speech, s: WeekSummary) -> str:
 def _observe(speech: Speech, s: WeekSummary) -> str:
     """One true, encouraging thing, in order of how much it says."""
     if s.best_lift is not None and s.best_lift.mean > 0:
-        return speech.phrase("observe_lift", title=speech.activity(s.best_lift.title).capitalize(),
+        return speech.phrase("observe_lift", title=speech.capital(speech.activity(s.best_lift.title)),
                              lift=speech.number(s.best_lift.mean))
     social = s.by_kind.get("social")
     if social is not None and social.done:

@@ -50,7 +50,7 @@ class NameValueHandler(IntentHandler):
 
 def _name(turn: Turn, area: str, text: str) -> Response:
     turn.app.name_value(turn.ctx.person, area, text)
-    return turn.say("value_named", value=text[:1].upper() + text[1:],
+    return turn.say("value_named", value=turn.speech.capital(text),
                     area=turn.speech.word(f"area_{area}"))
 
 

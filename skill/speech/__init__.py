@@ -55,11 +55,24 @@ def _tidy(text: str) -> str:
 
 
 class Speech:
+    """One locale's speech: each part from the locale's module, else from `en_GB`."""
+
     def __init__(self, module: ModuleType):
-        self.module = module
+        def part(name: str):  # noqa: ANN202
+            return getattr(module, name, getattr(en_GB, name))
+
         self.locale: str = module.LOCALE
-        self.text: dict[str, str | tuple[str, str]] = module.TEXT
-        self.words: dict = module.WORDS
+        self.text: dict[str, str | tuple[str, str]] = part("TEXT")
+        self.words: dict = part("WORDS")
+        self.done_names: dict[str, str] = part("DONE")
+        self.short_names: dict[str, str] = part("SHORT")
+        self.done_other: str = part("DONE_OTHER")
+        self.done_smaller: str = part("DONE_SMALLER")
+        self.date_format: str = part("DATE_FORMAT")
+        self.spelling: dict[str, str] = part("SPELLING")
+        self.long_turns: dict[str, int] = part("LONG_TURNS")
+        self.fragments: set[str] = part("FRAGMENTS")
+        self.fragment_prefixes: tuple[str, ...] = part("FRAGMENT_PREFIXES")
 
     # -- turns ------------------------------------------------------------------------
 
@@ -78,7 +91,7 @@ class Speech:
         return self.spell(_tidy(template.format(**fields)))
 
     def spell(self, text: str) -> str:
-        for written, local in self.module.SPELLING.items():
+        for written, local in self.spelling.items():
             text = text.replace(written, local)
         return text
 
@@ -91,6 +104,11 @@ class Speech:
         return self.words[key]
 
     @staticmethod
+    def capital(text: str) -> str:
+        """The first letter upper case, the rest as it is ("Call Mum", not "Call mum")."""
+        return text[:1].upper() + text[1:]
+
+    @staticmethod
     def activity(title: str) -> str:
         """A catalogue title inside a sentence: "Make your bed" → "make your bed"."""
         if len(title) > 1 and title[0].isupper() and not title[1].isupper():
@@ -98,12 +116,12 @@ class Speech:
         return title
 
     def short(self, activity_id: str, title: str) -> str:
-        return self.module.SHORT.get(activity_id) or self.activity(title)
+        return self.short_names.get(activity_id) or self.activity(title)
 
     def done(self, activity_id: str, title: str, is_smaller: bool) -> str:
         if is_smaller:
-            return self.module.DONE_SMALLER.format(title=self.activity(title))
-        return self.module.DONE.get(activity_id) or self.module.DONE_OTHER.format(
+            return self.done_smaller.format(title=self.activity(title))
+        return self.done_names.get(activity_id) or self.done_other.format(
             title=self.activity(title))
 
     def join(self, items: list[str], word: str = "and") -> str:
@@ -128,7 +146,7 @@ class Speech:
         weekday = self.words["weekdays"][day.weekday()]
         if 1 < (day - today).days < 7:
             return weekday
-        return self.module.DATE_FORMAT.format(
+        return self.date_format.format(
             weekday=weekday, day=day.day, month=self.words["months"][day.month - 1])
 
     def when(self, day: date, part_of_day: str | None, at_time: time | None, today: date) -> str:

@@ -1,12 +1,10 @@
-"""Australian English: the British master, with a friendlier hello."""
+"""Australian English: the British master (`en_GB`), with a friendlier hello."""
 
 from __future__ import annotations
 
 from skill.speech import en_GB
 
 LOCALE = "en-AU"
-LONG_TURNS = en_GB.LONG_TURNS
-FRAGMENTS, FRAGMENT_PREFIXES = en_GB.FRAGMENTS, en_GB.FRAGMENT_PREFIXES
 TEXT = {
     **en_GB.TEXT,
     "welcome_step": (
@@ -22,8 +20,3 @@ TEXT = {
         "How do you feel right now, from zero to ten? Or say no thanks.",
     ),
 }
-DONE, DONE_OTHER, DONE_SMALLER = en_GB.DONE, en_GB.DONE_OTHER, en_GB.DONE_SMALLER
-SHORT = en_GB.SHORT
-WORDS = dict(en_GB.WORDS)
-DATE_FORMAT = en_GB.DATE_FORMAT
-SPELLING: dict[str, str] = {}

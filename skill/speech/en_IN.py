@@ -1,15 +1,5 @@
-"""Indian English: the British master."""
+"""Indian English: the British master as it is (`en_GB`)."""
 
 from __future__ import annotations
 
-from skill.speech import en_GB
-
 LOCALE = "en-IN"
-LONG_TURNS = en_GB.LONG_TURNS
-FRAGMENTS, FRAGMENT_PREFIXES = en_GB.FRAGMENTS, en_GB.FRAGMENT_PREFIXES
-TEXT = dict(en_GB.TEXT)
-DONE, DONE_OTHER, DONE_SMALLER = en_GB.DONE, en_GB.DONE_OTHER, en_GB.DONE_SMALLER
-SHORT = en_GB.SHORT
-WORDS = dict(en_GB.WORDS)
-DATE_FORMAT = en_GB.DATE_FORMAT
-SPELLING: dict[str, str] = {}

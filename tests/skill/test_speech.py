@@ -11,7 +11,7 @@ import pytest
 
 from domain.catalogue import starter
 from skill.safety import crisis_line
-from skill.speech import CORE_TURN_WORDS, LOCALES, MODULES, speech_for, to_ssml, word_count
+from skill.speech import CORE_TURN_WORDS, LOCALES, speech_for, to_ssml, word_count
 from tests.skill.harness import BANNED
 
 ACTIVITIES = starter()
@@ -61,7 +61,7 @@ def _fields(speech, template) -> dict[str, str]:  # noqa: ANN001
     return {n: values[n] for n in names}
 
 
-CASES = [(locale, key) for locale in LOCALES for key in MODULES[locale].TEXT]
+CASES = [(locale, key) for locale in LOCALES for key in speech_for(locale).text]
 
 
 @pytest.mark.parametrize(("locale", "key"), CASES)
@@ -72,14 +72,14 @@ def test_every_template_keeps_the_language_rules(locale: str, key: str):
         assert not BANNED.search(text), (key, text)
         root = ET.fromstring(f"<speak>{to_ssml(text)}</speak>")
         assert "".join(root.itertext()) == text  # escaped, and nothing else changed
-    limit = MODULES[locale].LONG_TURNS.get(key, CORE_TURN_WORDS)
+    limit = speech.long_turns.get(key, CORE_TURN_WORDS)
     assert word_count(said.text) <= limit, (key, word_count(said.text), said.text)
     if said.reprompt is not None:
         assert 0 < word_count(said.reprompt) <= CORE_TURN_WORDS
-        assert said.text.count("?") <= 1 or key in MODULES[locale].LONG_TURNS, said.text
+        assert said.text.count("?") <= 1 or key in speech.long_turns, said.text
     # A closed turn never leaves a question hanging; an open one asks, or says what to say.
-    module = MODULES[locale]
-    if key in module.FRAGMENTS or (key.startswith(module.FRAGMENT_PREFIXES) and key != "summary_empty"):
+    if key in speech.fragments or (key.startswith(speech.fragment_prefixes)
+                                   and key != "summary_empty"):
         assert "?" not in said.text or key.startswith("rate_"), (key, said.text)
     elif said.reprompt is None:
         assert "?" not in said.text, (key, said.text)
@@ -89,8 +89,8 @@ def test_every_template_keeps_the_language_rules(locale: str, key: str):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_locale_has_every_turn_and_its_own_crisis_number(locale: str):
-    assert set(MODULES[locale].TEXT) == set(MODULES["en-GB"].TEXT)
     speech = speech_for(locale)
+    assert set(speech.text) == set(speech_for("en-GB").text)
     said = speech.turn("crisis", **speech.crisis_fields())
     line = crisis_line(locale)
     assert line.spoken in said.text and line.emergency_spoken in said.text
@@ -111,13 +111,13 @@ def test_help_and_first_run_say_self_help_not_care_and_how_to_reach_help():
 def test_spoken_names_cover_the_catalogue_and_use_the_locales_spelling():
     keys = {a.key for a in ACTIVITIES}
     for locale in LOCALES:
-        module = MODULES[locale]
-        assert set(module.DONE) == keys and set(module.SHORT) == keys
-        for text in [*module.DONE.values(), *module.SHORT.values(),
+        speech = speech_for(locale)
+        assert set(speech.done_names) == keys and set(speech.short_names) == keys
+        for text in [*speech.done_names.values(), *speech.short_names.values(),
                      *(a.title for a in ACTIVITIES), *(a.smaller for a in ACTIVITIES)]:
             assert not BANNED.search(text)
-    assert "favorite" in MODULES["en-US"].DONE["favourite-song"]
-    assert "favourite" in MODULES["en-GB"].DONE["favourite-song"]
+    assert "favorite" in speech_for("en-US").done_names["favourite-song"]
+    assert "favourite" in speech_for("en-GB").done_names["favourite-song"]
 
 
 def test_the_banned_word_check_catches_what_it_must():
