@@ -12,7 +12,7 @@ from skill.handlers.today import offer_suggestion, present_today
 from skill.model import I
 
 WELCOME_KEYS = {"step": "welcome_step", "suggest": "welcome_suggest",
-                "all_done": "welcome_all_done"}
+                "all_done": "welcome_all_done", "all_done_state": "mood_ask"}
 
 
 class LaunchHandler(AbstractRequestHandler):

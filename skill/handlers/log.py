@@ -11,7 +11,7 @@ from domain.errors import NoStepToLog, StepAlreadyDone, StepAlreadyLogged, Unkno
 from domain.results import StepView
 from domain.vocabulary import BARRIERS, MAX_SCALE, MIN_SCALE
 from skill.handlers.base import IntentHandler, Turn, answers
-from skill.handlers.today import step_fields
+from skill.handlers.today import find_step, step_fields
 from skill.model import I
 
 
@@ -41,7 +41,7 @@ class LogDoneHandler(IntentHandler):
             turn.expect("which_done")
             return turn.say("which_step_done")
         except StepAlreadyDone:
-            step = _step(turn, activity)
+            step = find_step(turn, activity=activity)
             return turn.say("already_done", title=turn.speech.activity(step.title) if step else "")
         turn.set_focus(step.step_id)
         turn.expect("mood_after", step=step.step_id)
@@ -51,20 +51,8 @@ class LogDoneHandler(IntentHandler):
 
 def _open_focus(turn: Turn) -> str | None:
     """The step under discussion if it is still open today, else None (today's first)."""
-    if not turn.focus:
-        return None
-    today = turn.app.today(turn.ctx.person)
-    for s in today.steps:
-        if s.step_id == turn.focus and s.status != "done":
-            return s.step_id
-    return None
-
-
-def _step(turn: Turn, activity: str | None, step_id: str | None = None) -> StepView | None:
-    for s in turn.app.today(turn.ctx.person).steps:
-        if s.step_id == step_id or (step_id is None and s.activity_id == activity):
-            return s
-    return None
+    step = find_step(turn, turn.focus) if turn.focus else None
+    return step.step_id if step is not None and step.status != "done" else None
 
 
 @answers(I.RATE_MOOD, "mood_after")
@@ -74,7 +62,7 @@ def mood_after(turn: Turn) -> Response:
         return turn.say("mood_invalid")
     person, step_id = turn.ctx.person, turn.pending["step"]
     turn.app.rate_mood(person, value, step_id=step_id, moment="after")
-    step = _step(turn, None, step_id)
+    step = find_step(turn, step_id)
     lift = _lift(turn, step, value)
     kind = step.kind if step else None
     if kind in ("pleasure", "mastery"):
@@ -116,7 +104,7 @@ class LogNotDoneHandler(IntentHandler):
         person = turn.ctx.person
         turn.ctx.profile()
         activity = turn.slot_id(I.ACTIVITY)
-        step = _step(turn, activity) if activity else None
+        step = find_step(turn, activity=activity) if activity else None
         step_id = step.step_id if step is not None and step.status == "pending" else _open_focus(turn)
         if step_id is None:
             today = turn.app.today(person)
@@ -186,7 +174,7 @@ def take_smaller(turn: Turn) -> Response:
 
 @answers(I.NO, "offer_smaller")
 def no_smaller(turn: Turn) -> Response:
-    step = _step(turn, None, turn.pending["step"])
+    step = find_step(turn, turn.pending["step"])
     if step is None:
         return turn.say("plan_is_a_map")
     return _offer_time(turn, step, "offer_time")
@@ -195,7 +183,7 @@ def no_smaller(turn: Turn) -> Response:
 @answers(I.YES, "offer_time")
 def take_time(turn: Turn) -> Response:
     pending = turn.pending
-    step = _step(turn, None, pending["step"])
+    step = find_step(turn, pending["step"])
     day = date.fromisoformat(pending["day"])
     step_id = turn.app.move_step(turn.ctx.person, pending["step"], day,
                                  part_of_day=pending.get("part"))

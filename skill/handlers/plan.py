@@ -8,11 +8,11 @@ from datetime import date, time, timedelta
 from ask_sdk_model import Intent, Response, Slot
 from ask_sdk_model.dialog import ElicitSlotDirective
 
-from domain.clock import week_days, week_id
+from domain.clock import week_days
 from domain.errors import DailyCapReached, NoStepToLog, StepAlreadyDone, UnknownStep
 from domain.vocabulary import PARTS_OF_DAY
 from skill.handlers.base import IntentHandler, Turn, answers
-from skill.handlers.today import step_fields
+from skill.handlers.today import find_step, step_fields, target_step
 from skill.model import I
 
 # AMAZON.TIME's parts of the day.
@@ -90,15 +90,11 @@ class ScheduleStepHandler(IntentHandler):
                                              at_time=at)
         except DailyCapReached:
             return elicit(turn, I.DATE, "cap_reached",
-                          day_name=_capital(turn.speech.day_name(day, today)))
+                          day_name=turn.speech.capital(turn.speech.day_name(day, today)))
         turn.set_focus(step_id)
         title = profile.activity(activity).title
         return turn.say("schedule_done", title=turn.speech.activity(title),
                         when=turn.speech.when(day, part, at, today))
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 class PlanWeekHandler(IntentHandler):
@@ -139,29 +135,13 @@ def plan_from_summary(turn: Turn) -> Response:
     return propose(turn)
 
 
-def _target(turn: Turn) -> str | None:
-    """The step being replanned: the one under discussion, else today's small step."""
-    if turn.focus:
-        return turn.focus
-    step = turn.app.today(turn.ctx.person).small_step
-    return step.step_id if step else None
-
-
-def _view(turn: Turn, step_id: str, day: date | None = None):  # noqa: ANN202
-    """A step's view: today's, or the week holding `day`."""
-    today = turn.ctx.today()
-    steps = (turn.app.today(turn.ctx.person).steps if day in (None, today)
-             else turn.app.week(turn.ctx.person, week_id(day)).steps)
-    return next((s for s in steps if s.step_id == step_id), None)
-
-
 class MoveStepHandler(IntentHandler):
     intents = (I.MOVE_STEP,)
 
     def respond(self, turn: Turn) -> Response:
         turn.ctx.profile()
         today = turn.ctx.today()
-        step_id = _target(turn)
+        step_id = target_step(turn)
         if step_id is None:
             return turn.say("move_nothing")
         heard_date = turn.slot_value(I.DATE)
@@ -170,7 +150,7 @@ class MoveStepHandler(IntentHandler):
         if heard_date is None and part is None and at is None:
             turn.expect("move")
             return turn.say("move_when")
-        current = _view(turn, step_id)
+        current = find_step(turn, step_id)
         day = parse_date(heard_date, today) if heard_date else (current.day if current else today)
         if day is None or day < today:
             turn.expect("move")
@@ -180,13 +160,13 @@ class MoveStepHandler(IntentHandler):
                                         at_time=at)
         except DailyCapReached:
             turn.expect("move")
-            return turn.say("cap_reached", day_name=_capital(turn.speech.day_name(day, today)))
+            return turn.say("cap_reached", day_name=turn.speech.capital(turn.speech.day_name(day, today)))
         except (UnknownStep, NoStepToLog):
             return turn.say("move_nothing")
         except StepAlreadyDone:
             return turn.say("changed_done_step")
         turn.set_focus(new_id)
-        step = _view(turn, new_id, day)
+        step = find_step(turn, new_id, day=day)
         fields = step_fields(turn, step) if step else {"title": "", "when": ""}
         return turn.say("move_done", title=fields["title"], when=fields["when"])
 
@@ -196,7 +176,7 @@ class SwapStepHandler(IntentHandler):
 
     def respond(self, turn: Turn) -> Response:
         profile = turn.ctx.profile()
-        step_id = _target(turn)
+        step_id = target_step(turn)
         if step_id is None:
             return turn.say("move_nothing")
         activity = turn.slot_id(I.ACTIVITY)
@@ -215,7 +195,7 @@ class PairWithRoutineHandler(IntentHandler):
 
     def respond(self, turn: Turn) -> Response:
         turn.ctx.profile()
-        step_id = _target(turn)
+        step_id = target_step(turn)
         if step_id is None:
             return turn.say("move_nothing")
         routine_id = turn.slot_id(I.ROUTINE)
@@ -228,5 +208,5 @@ class PairWithRoutineHandler(IntentHandler):
             turn.expect("pair")
             return turn.say("pair_which")
         step = turn.app.pair_step(turn.ctx.person, step_id, routine)
-        return turn.say("pair_done", title=_capital(turn.speech.activity(step.title)),
+        return turn.say("pair_done", title=turn.speech.capital(turn.speech.activity(step.title)),
                         routine=spoken)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from ask_sdk_model import Response
 
+from domain.clock import week_id
 from domain.errors import CannotMakeSmaller, DailyCapReached
 from domain.results import StepView, Suggestion, Today
 from domain.vocabulary import LIFE_AREAS
@@ -16,6 +19,25 @@ def step_fields(turn: Turn, step: StepView) -> dict:
     return {"title": turn.speech.activity(step.title),
             "when": turn.speech.when(step.day, step.part_of_day, step.at_time, today),
             "minutes": turn.speech.minutes(step.minutes), "smaller": turn.speech.activity(step.smaller)}
+
+
+def find_step(turn: Turn, step_id: str | None = None, activity: str | None = None,
+              day: date | None = None) -> StepView | None:
+    """A step by id (or today's for an activity): from today's steps, or from the week
+    holding `day`."""
+    person = turn.ctx.person
+    steps = (turn.app.today(person).steps if day in (None, turn.ctx.today())
+             else turn.app.week(person, week_id(day)).steps)
+    return next((s for s in steps
+                 if (s.step_id == step_id if step_id else s.activity_id == activity)), None)
+
+
+def target_step(turn: Turn) -> str | None:
+    """The step a request is about: the one under discussion, else today's small step."""
+    if turn.focus:
+        return turn.focus
+    step = turn.app.today(turn.ctx.person).small_step
+    return step.step_id if step else None
 
 
 def today_card(turn: Turn, today: Today) -> None:
@@ -50,21 +72,18 @@ def present_today(turn: Turn, keys: dict[str, str], exclude: tuple[str, ...] = (
         turn.set_focus(today.small_step.step_id)
         turn.expect("doable", step=today.small_step.step_id)
         return turn.say(keys["step"], **step_fields(turn, today.small_step))
+    if today.done:
+        turn.expect(keys["all_done_state"])  # what the all-done turn asks about
+        return turn.say(keys["all_done"], count=len(today.done))
     suggestion = (turn.app.suggest(turn.ctx.person, exclude=exclude) if exclude
                   else today.suggestion)
-    planned_today = [s for s in today.steps if not s.unplanned]
-    if suggestion is not None and len(planned_today) < 3:
-        if today.done:
-            turn.expect("want_step")
-            return turn.say(keys["all_done"], count=len(today.done))
+    if suggestion is not None and sum(1 for s in today.steps if not s.unplanned) < 3:
         return offer_suggestion(turn, keys["suggest"], suggestion)
-    if today.done:
-        turn.expect("mood_ask" if keys["all_done"] == "welcome_all_done" else "want_step")
-        return turn.say(keys["all_done"], count=len(today.done))
     return turn.say("today_full")
 
 
-TODAY_KEYS = {"step": "today_step", "suggest": "today_suggest", "all_done": "today_all_done"}
+TODAY_KEYS = {"step": "today_step", "suggest": "today_suggest", "all_done": "today_all_done",
+              "all_done_state": "want_step"}
 
 
 class GetSmallStepHandler(IntentHandler):
@@ -127,9 +146,7 @@ def take_offer(turn: Turn) -> Response:
         return turn.say("today_full")
     step = turn.app.make_smaller(person, step_id) if pending.get("smaller") else None
     turn.set_focus(step_id)
-    if step is None:
-        step = next(s for s in turn.app.today(person).steps if s.step_id == step_id)
-    return turn.say("step_added", **step_fields(turn, step))
+    return turn.say("step_added", **step_fields(turn, step or find_step(turn, step_id)))
 
 
 @answers(I.NO, "offer", "want_step")
@@ -147,7 +164,7 @@ class MakeItSmallerHandler(IntentHandler):
             a = turn.ctx.profile().activity(turn.pending["activity"])
             if a is not None:
                 return offer(turn, "today_suggest", a.key, a.smaller, a.smaller_minutes, True)
-        step_id = turn.focus or _small_step_id(turn)
+        step_id = target_step(turn)
         if step_id is None:
             suggestion = turn.app.suggest(person)
             if suggestion is None:
@@ -167,8 +184,3 @@ class MakeItSmallerHandler(IntentHandler):
 @answers(I.YES, "want_other")
 def want_other(turn: Turn) -> Response:
     return SomethingElseHandler().respond(turn)
-
-
-def _small_step_id(turn: Turn) -> str | None:
-    step = turn.app.today(turn.ctx.person).small_step
-    return step.step_id if step else None

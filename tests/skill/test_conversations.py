@@ -505,3 +505,14 @@ def test_a_pin_guards_the_summary_unless_alexa_knows_the_voice(server, clock):
     start(voice)
     voice.say(I.SET_PIN, pin="1234")
     assert voice.say(I.WEEKLY_SUMMARY).startswith("This week, you planned one step")
+
+
+def test_a_returning_person_with_todays_steps_done_is_asked_for_a_mood(speaker: Speaker):
+    start(speaker)
+    speaker.say(I.LOG_DONE)
+    speaker.say(I.RATE_MOOD, mood="6")
+    said = speaker.launch()
+    assert said == "Hello again. You've done 1 today. Would you like to tell me your mood?"
+    assert speaker.pending == "mood_ask"
+    assert speaker.say(I.YES) == "From zero to ten, how do you feel right now?"
+    assert speaker.say(I.RATE_MOOD, mood="7").startswith("Thanks, a 7, noted.")
