@@ -18,6 +18,7 @@ import random
 import re
 import secrets
 import time as time_module
+from contextlib import nullcontext
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
@@ -25,7 +26,13 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Tracking
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    OperationalError,
+    ProgrammingError,
+    Tracking,
+)
 
 from domain import suggest
 from domain.catalogue import Activity
@@ -50,6 +57,7 @@ from domain.errors import (
 from domain.person import Person, person_id
 from domain.projections.stores import VIEWS_NAME, PostgresViews, SQLiteViews
 from domain.projections.views import VIEW_TABLES
+from domain.replies import Replies
 from domain.results import (
     ActivityInsight,
     Insights,
@@ -64,7 +72,9 @@ from domain.results import (
 )
 from domain.store import (
     creating_tables,
+    StoreNotReady,
     eventsourcing_env,
+    is_postgres,
     prepare,
     store_url,
     views_class,
@@ -104,6 +114,7 @@ log = logging.getLogger(__name__)
 CONFLICT_DEADLINE = 10.0  # seconds a command keeps retrying a lost race
 CONFLICT_MAX_PAUSE = 0.05
 CATCH_UP_BATCH = 500
+PROGRESS_EVERY = 50_000  # events between progress reports of a long catch-up
 LAPSE_DAYS = 3  # days without a step before the gentle way back is offered
 MOOD_FALL = 2.0  # a fall of the 7-day mood mean that counts as a warning sign
 STEP_ID = re.compile(r"^(\d{4}-W\d{2})\.(\d+)$")
@@ -207,19 +218,65 @@ class SmallSteps(Application):
     name = "SmallSteps"
     snapshotting_intervals = {Person: 50, Week: 50}  # noqa: RUF012
 
-    def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None):
+    def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None, *,
+                 create_tables: bool = True):
+        """`create_tables=False` for the long-running processes of a production
+        store: they expect ``small-steps migrate`` to have created the tables (see
+        `check_tables`), and never run DDL themselves."""
         settings = dict(env or {})
         if "PERSISTENCE_MODULE" not in settings:
             settings.update(eventsourcing_env(store_url(settings or None)))
-        prepare(settings)
-        with creating_tables(settings):  # one process at a time creates the schema
+        settings["CREATE_TABLE"] = "y" if create_tables else "n"
+        if create_tables:
+            prepare(settings)
+        with creating_tables(settings) if create_tables else nullcontext():
             super().__init__(settings)
             self.views = self.factory.tracking_recorder(views_class(settings))
+            self.replies = Replies(self.views.datastore, postgres=is_postgres(settings))
+            if create_tables:
+                self.replies.create_table()
         self.clock: Clock = clock or SystemClock()
 
     @classmethod
-    def from_store(cls, url: str, clock: Clock | None = None) -> SmallSteps:
-        return cls(eventsourcing_env(url), clock)
+    def from_store(cls, url: str, clock: Clock | None = None, *,
+                   create_tables: bool = True) -> SmallSteps:
+        return cls(eventsourcing_env(url), clock, create_tables=create_tables)
+
+    @classmethod
+    def create_tables(cls, url: str) -> list[str]:
+        """Create every table the store needs (events, snapshots, views, tracking,
+        replies); safe to run again. Returns the names of the tables."""
+        app = cls.from_store(url, create_tables=True)
+        try:
+            return app.table_names()
+        finally:
+            app.close()
+
+    def table_names(self) -> list[str]:
+        names = [self.recorder.events_table_name]
+        if self.snapshots is not None:
+            names.append(self.snapshots.recorder.events_table_name)  # type: ignore[attr-defined]
+        names += [getattr(self.views, "tracking_table_name", "tracking"), *VIEW_TABLES,
+                  "ss_replies"]
+        return names
+
+    def check_tables(self) -> None:
+        """StoreNotReady if the store answers but its tables are missing.
+
+        Connection failures pass through: a server may start while its database is
+        still coming up, and answers "unavailable" until it is back."""
+        try:
+            self.recorder.max_notification_id()
+            self.views.position()
+            with self.views.reading() as cur:
+                for table in (*VIEW_TABLES, "ss_replies"):
+                    cur.all(f"SELECT 1 FROM {table} LIMIT 0")
+        except (ProgrammingError, OperationalError) as e:
+            if _is_missing_table(e):
+                raise StoreNotReady(
+                    "the store has no Small Steps tables yet: run `small-steps migrate` "
+                    "with the same SMALL_STEPS_STORE") from None
+            raise
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -672,13 +729,15 @@ class SmallSteps(Application):
 
     # -- views: catching up -----------------------------------------------------
 
-    def catch_up(self) -> int:
+    def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Apply every event recorded so far to the views, exactly once.
 
         Safe to call from any number of threads and processes at once, and beside a
-        ProjectionRunner: the views' own transaction decides what is new."""
+        ProjectionRunner: the views' own transaction decides what is new. `progress`,
+        if given, hears (position, target) every PROGRESS_EVERY events."""
         target = self.recorder.max_notification_id() or 0
         position = self.views.position()
+        told = position
         while position < target:
             notifications = self.recorder.select_notifications(
                 start=position + 1, limit=CATCH_UP_BATCH, stop=target
@@ -688,6 +747,9 @@ class SmallSteps(Application):
             items = [(self.mapper.to_domain_event(n), Tracking(VIEWS_NAME, n.id))
                      for n in notifications]
             position = max(self.views.apply(items), notifications[-1].id)
+            if progress is not None and position - told >= PROGRESS_EVERY:
+                progress(position, target)
+                told = position
         return position
 
     def rebuild_views(self) -> int:
@@ -740,6 +802,7 @@ class SmallSteps(Application):
                                 params)["n"]
                 cur.run(f"DELETE FROM {table} WHERE person_id = :p", params)
             self.views.writer.forget_person(pid.hex)
+        self.replies.forget_person(pid.hex)  # replies kept for retries say what was spoken
         log.info("erased a person at their request: %d events, %d view rows", events, rows)
         return bool(events or rows)
 
@@ -955,6 +1018,11 @@ class SmallSteps(Application):
 
 
 PIN = re.compile(r"\d{4}")
+
+
+def _is_missing_table(error: Exception) -> bool:
+    text = str(error).lower()
+    return "does not exist" in text or "no such table" in text
 
 
 def _pin_digest(salt: str, pin: str) -> str:

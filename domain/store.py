@@ -25,6 +25,10 @@ class StoreSettingError(ValueError):
     pass
 
 
+class StoreNotReady(RuntimeError):
+    """The store answers but has not been set up (``small-steps migrate``)."""
+
+
 def store_url(env: dict[str, str] | None = None) -> str:
     source = os.environ if env is None else env
     return (source.get("SMALL_STEPS_STORE") or DEFAULT_STORE).strip()

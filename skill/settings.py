@@ -22,11 +22,20 @@ ENV_IDENTITY_KEY_FILE = "SMALL_STEPS_IDENTITY_KEY_FILE"
 ENV_HOST = "SMALL_STEPS_HOST"
 ENV_PORT = "SMALL_STEPS_PORT"
 ENV_TIMEZONE_TIMEOUT = "SMALL_STEPS_ALEXA_API_TIMEOUT"
+ENV_WORKERS = "SMALL_STEPS_WORKERS"
+ENV_THREADS = "SMALL_STEPS_THREADS"
+ENV_LOG_LEVEL = "SMALL_STEPS_LOG_LEVEL"
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_KEY_FILE = "var/identity.key"
 MAX_BODY_BYTES = 256 * 1024
+DEFAULT_THREADS = 4
+
+
+def default_workers() -> int:
+    """Two gunicorn workers per core, at most eight."""
+    return max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
 class SettingsError(ValueError):
@@ -42,6 +51,15 @@ def _flag(value: str | None, default: bool) -> bool:
     if v in ("0", "false", "no", "off"):
         return False
     raise SettingsError(f"{ENV_VERIFY} must be true or false, not {value!r}")
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise SettingsError(f"{name} must be a whole number from 1 to 64, not {raw!r}")
+    return int(raw)
 
 
 def is_loopback(host: str) -> bool:
@@ -62,6 +80,8 @@ class Settings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     alexa_api_timeout: float = 2.0
+    workers: int = 2
+    threads: int = DEFAULT_THREADS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, host: str | None = None,
@@ -80,6 +100,8 @@ class Settings:
             host=host,
             port=port,
             alexa_api_timeout=float(env.get(ENV_TIMEZONE_TIMEOUT) or 2.0),
+            workers=_count(env, ENV_WORKERS, default_workers()),
+            threads=_count(env, ENV_THREADS, DEFAULT_THREADS),
         )
         settings.check()
         return settings

@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from ask_sdk_model import RequestEnvelope
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from domain.app import SmallSteps
@@ -26,6 +27,8 @@ from skill import sdk_compat
 from skill.context import Services
 from skill.handlers import build_skill
 from skill.identity import IdentityHasher
+from skill.logs import REQUEST_ID, REQUEST_ID_HEADER, request_id_from
+from skill.once import StillHandling
 from skill.settings import MAX_BODY_BYTES, Settings
 from skill.verification import AlexaRequestVerifier, sdk_verifier
 
@@ -83,6 +86,15 @@ def read_envelope(body: bytes) -> dict[str, Any]:
     return envelope
 
 
+def _what(envelope: dict[str, Any]) -> dict[str, str]:
+    """What the access line may say about a request: its type and intent name only."""
+    req = envelope["request"]
+    what = {"request_type": req["type"]}
+    if isinstance(req.get("intent"), dict):
+        what["intent"] = req["intent"]["name"]
+    return what
+
+
 def _error(status: int, message: str) -> Response:
     response = jsonify({"error": message})
     response.status_code = status
@@ -108,8 +120,12 @@ def create_app(
     verifier: AlexaRequestVerifier | None = None,
     clock: Clock | None = None,
     settings: Settings | None = None,
+    production: bool = False,
 ) -> Flask:
-    """The Flask app. Settings come from `environ` (default the process environment)."""
+    """The Flask app. Settings come from `environ` (default the process environment).
+
+    `production=True` (the gunicorn workers) never creates tables: the store must have
+    been set up with ``small-steps migrate``."""
     sdk_compat.install()  # before flask_ask_sdk imports certvalidator
     from flask_ask_sdk.skill_adapter import (
         VERIFY_SIGNATURE_APP_CONFIG,
@@ -119,7 +135,7 @@ def create_app(
 
     env = os.environ if environ is None else environ
     settings = settings or Settings.from_env(env)
-    domain = app or SmallSteps.from_store(settings.store, clock)
+    domain = app or SmallSteps.from_store(settings.store, clock, create_tables=not production)
     services = Services(domain, IdentityHasher(settings.identity_key))
     skill = build_skill(services, settings.alexa_api_timeout)
 
@@ -141,6 +157,27 @@ def create_app(
                            verifiers=verifiers, app=web)
     web.extensions[SERVICES] = services
 
+    @web.before_request
+    def start() -> None:
+        g.started = time.perf_counter()
+        g.request_id_token = REQUEST_ID.set(request_id_from(request.headers.get(REQUEST_ID_HEADER)))
+
+    @web.after_request
+    def access_log(response: Response) -> Response:
+        response.headers[REQUEST_ID_HEADER] = REQUEST_ID.get() or ""
+        if request.path != "/healthz" or response.status_code != 200:
+            log.info("%s %s %d", request.method, request.path, response.status_code, extra={
+                "method": request.method, "path": request.path, "status": response.status_code,
+                "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
+                **g.get("what", {})})
+        return response
+
+    @web.teardown_request
+    def end(_: BaseException | None) -> None:
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            REQUEST_ID.reset(token)
+
     @web.post("/alexa")
     def alexa() -> Any:
         body = request.get_data(cache=True)
@@ -151,10 +188,16 @@ def create_app(
             return _error(400, str(e))
         except Exception:  # noqa: BLE001 - the SDK could not read it: the sender's fault
             return _error(400, "the body is not an Alexa request envelope")
+        g.what = _what(envelope)
         if not settings.verify_requests and settings.skill_ids:
             if envelope["context"]["System"]["application"]["applicationId"] not in settings.skill_ids:
                 return _error(400, "the request is for a skill not served here")
-        return adapter.dispatch_request()
+        try:
+            return adapter.dispatch_request()
+        except StillHandling:
+            response = _error(503, "this request is still being handled; try again")
+            response.headers["Retry-After"] = "1"
+            return response
 
     @web.get("/healthz")
     def healthz() -> Any:

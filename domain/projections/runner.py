@@ -3,18 +3,28 @@
 - Any process can pull: ``SmallSteps.catch_up()`` applies what is new, exactly once.
   That is all SQLite can do (its recorder cannot ``subscribe()``), and it is what
   gives read-your-writes: every query catches up first.
-- On PostgreSQL a runner follows the store (LISTEN/NOTIFY through the library's
-  ``ProjectionRunner``), so views stay fresh between requests too.
+- On PostgreSQL the projector (``small-steps projector``, `run_projector`) follows
+  the store: it catches up in batches from its tracking position, then hands over to
+  the library's ``ProjectionRunner`` (LISTEN/NOTIFY), so views stay fresh between
+  requests. It can be stopped or killed at any moment: the position is committed with
+  each batch of view changes, so a restart carries on from there, exactly once.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection, ProjectionRunner
 
 from domain.projections.stores import PostgresViews, ViewsMixin
+
+log = logging.getLogger(__name__)
+
+RETRY_PAUSES = (0.5, 1.0, 2.0, 5.0, 10.0)  # while the store is unreachable
 
 
 class ViewsProjection(Projection[Any]):
@@ -25,18 +35,85 @@ class ViewsProjection(Projection[Any]):
         view.apply([(domain_event, tracking)])
 
 
-def follow(env: dict[str, str]) -> ProjectionRunner:
+def _following_class(create_tables: bool) -> type:
+    from domain.app import SmallSteps
+
+    if create_tables:
+        return SmallSteps
+
+    class FollowedSmallSteps(SmallSteps):
+        """The runner builds its own application: one that runs no DDL."""
+
+        def __init__(self, env: Any = None, clock: Any = None) -> None:
+            super().__init__(env, clock, create_tables=False)
+
+    return FollowedSmallSteps
+
+
+def follow(env: dict[str, str], *, create_tables: bool = True) -> ProjectionRunner:
     """Start a runner that follows a PostgreSQL store and keeps the views current.
 
     Use it as a context manager; it stops when the block ends."""
-    from domain.app import SmallSteps
     from domain.store import is_postgres
 
     if not is_postgres(env):
         raise ValueError("only PostgreSQL can be followed; SQLite views catch up by pulling")
+    if not create_tables:
+        env = {**env, "CREATE_TABLE": "n"}
     return ProjectionRunner(
-        application_class=SmallSteps,
+        application_class=_following_class(create_tables),
         projection_class=ViewsProjection,
         view_class=PostgresViews,
         env=env,
     )
+
+
+def run_projector(url: str, stop: threading.Event) -> int:
+    """Follow the store at `url` until `stop` is set. Returns an exit status.
+
+    Survives the database going away: it logs, waits and starts again from the
+    committed position. A store without tables is a setup error (exit 2)."""
+    from domain.app import SmallSteps
+    from domain.store import StoreNotReady, eventsourcing_env, is_postgres
+
+    env = eventsourcing_env(url)
+    if not is_postgres(env):
+        log.error("the projector follows PostgreSQL; SQLite views are kept by the server itself")
+        return 2
+    failures = 0
+    while not stop.is_set():
+        app = None
+        try:
+            app = SmallSteps(env, create_tables=False)
+            app.check_tables()
+            head = app.recorder.max_notification_id() or 0
+            start = app.views.position()
+            log.info("projector catching up from %d to %d", start, head,
+                     extra={"position": start, "head": head, "lag": head - start})
+            began = time.perf_counter()
+            position = app.catch_up(progress=lambda n, top: log.info(
+                "projector at %d of %d", n, top, extra={"position": n, "head": top}))
+            seconds = time.perf_counter() - began
+            log.info("projector caught up at %d (%d events in %.1f s); following",
+                     position, position - start, seconds,
+                     extra={"position": position, "events": position - start})
+            failures = 0
+            with follow(env, create_tables=False) as runner:
+                while not stop.is_set():
+                    runner.run_forever(timeout=0.5)
+                    if runner.is_interrupted.is_set() and not stop.is_set():
+                        raise RuntimeError("the runner stopped")  # pragma: no cover
+        except StoreNotReady as e:
+            log.error("%s", e)
+            return 2
+        except Exception as e:  # noqa: BLE001 - the store went away: wait and start again
+            pause = RETRY_PAUSES[min(failures, len(RETRY_PAUSES) - 1)]
+            failures += 1
+            log.warning("projector lost the store (%s); retrying in %.1f s",
+                        type(e).__name__, pause, extra={"error": type(e).__name__})
+            stop.wait(pause)
+        finally:
+            if app is not None:
+                app.close()
+    log.info("projector stopped")
+    return 0

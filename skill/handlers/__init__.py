@@ -6,13 +6,13 @@ answers that belong to an open dialog state, then plain intents, then the catch-
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
-from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.context import ContextInterceptor, Services
 from skill.handlers import builtins, errors, launch, log, mood, plan, privacy, safety, summary
 from skill.handlers import today, values
 from skill.handlers.base import PendingAnswerHandler
+from skill.once import OnceSkill
 from skill.timezones import AlexaApiClient
 
 
@@ -41,11 +41,11 @@ def request_handlers() -> list[AbstractRequestHandler]:
     ]
 
 
-def build_skill(services: Services, api_timeout: float = 2.0) -> CustomSkill:
+def build_skill(services: Services, api_timeout: float = 2.0) -> OnceSkill:
     sb = CustomSkillBuilder(api_client=AlexaApiClient(timeout=api_timeout))
     for handler in request_handlers():
         sb.add_request_handler(handler)
     sb.add_global_request_interceptor(ContextInterceptor(services))
     sb.add_exception_handler(errors.DomainErrorHandler())
     sb.add_exception_handler(errors.CatchAllHandler())
-    return sb.create()
+    return OnceSkill(sb.skill_configuration, services)

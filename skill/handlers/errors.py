@@ -15,6 +15,7 @@ from ask_sdk_model import Response
 from domain.errors import DomainError
 from skill.context import CTX, NoIdentity
 from skill.handlers.base import PENDING, Turn
+from skill.once import TURN_FAILED
 from skill.speech import speech_for
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class CatchAllHandler(AbstractExceptionHandler):
             log.warning("request without a user id")
         else:
             log.error("unexpected error while handling a request", exc_info=exception)
+        TURN_FAILED.set(True)
         locale = getattr(handler_input.request_envelope.request, "locale", None)
         said = speech_for(locale).turn("error")
         handler_input.attributes_manager.session_attributes.pop(PENDING, None)

@@ -1,0 +1,133 @@
+"""Replies: each delivery of a command is acted on once, however often it arrives.
+
+A caller that may deliver the same request twice (a voice platform retrying after a
+timeout) names each delivery with an opaque key. The first delivery claims the key,
+acts, and keeps its reply here; a later delivery of the same key gets that reply
+back instead of acting again; a delivery that arrives while the first is still being
+handled waits for its reply. A claim whose handling failed is released, so a retry
+can act. Replies are kept for KEEP_SECONDS (long enough for any retry the caller
+would still accept), and are erased with the person they belong to.
+
+The table lives beside the views (same SQLite file or PostgreSQL schema) and is
+created by ``SmallSteps.create_tables`` (``small-steps migrate``).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+KEEP_SECONDS = 15 * 60
+PRUNE_CHANCE = 0.02  # a claim in fifty also clears out replies past KEEP_SECONDS
+
+DDL = ("""CREATE TABLE IF NOT EXISTS ss_replies (
+        reply_key TEXT PRIMARY KEY,
+        person_id TEXT,
+        claimed_at DOUBLE PRECISION NOT NULL,
+        reply TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS ss_replies_claimed ON ss_replies (claimed_at)",
+    "CREATE INDEX IF NOT EXISTS ss_replies_person ON ss_replies (person_id)")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of claiming a key: ours to act on, or someone's reply."""
+
+    fresh: bool
+    reply: str | None = None
+
+
+class StillHandling(RuntimeError):
+    """Another delivery of the same key is still being handled."""
+
+
+class Replies:
+    def __init__(self, datastore: Any, *, postgres: bool):
+        self.datastore = datastore
+        self.postgres = postgres
+        self.table = (f'"{datastore.schema}".ss_replies' if postgres else "ss_replies")
+
+    # -- schema ---------------------------------------------------------------
+
+    def create_table(self) -> None:
+        with self._cursor() as run:
+            for statement in DDL:
+                if self.postgres:
+                    statement = statement.replace(" ss_replies ", f" {self.table} ")
+                    statement = statement.replace(" ss_replies (", f" {self.table} (")
+                run(statement)
+
+    # -- claims ---------------------------------------------------------------
+
+    def claim(self, key: str, person_id: str | None, *, wait: float = 4.0) -> Claim:
+        """Claim `key`, or return the reply of whoever claimed it first.
+
+        Waits up to `wait` seconds for a reply still being made; StillHandling if none
+        arrives in time (the caller answers "busy" and the platform retries)."""
+        now = time.time()
+        with self._cursor() as run:
+            if random.random() < PRUNE_CHANCE:
+                run(f"DELETE FROM {self.table} WHERE claimed_at < {self._p(0)}",
+                    (now - KEEP_SECONDS,))
+            claimed = run(
+                f"INSERT INTO {self.table} (reply_key, person_id, claimed_at) "
+                f"VALUES ({self._p(0)}, {self._p(1)}, {self._p(2)}) "
+                "ON CONFLICT (reply_key) DO NOTHING", (key, person_id, now))
+        if claimed:
+            return Claim(fresh=True)
+        deadline = time.monotonic() + wait
+        pause = 0.02
+        while True:
+            with self._cursor() as run:
+                row = run(f"SELECT reply FROM {self.table} WHERE reply_key = {self._p(0)}",
+                          (key,), fetch=True)
+            if row is None:  # released after a failure: act on it now
+                return self.claim(key, person_id, wait=max(0.0, deadline - time.monotonic()))
+            if row[0] is not None:
+                return Claim(fresh=False, reply=row[0])
+            if time.monotonic() >= deadline:
+                raise StillHandling(key)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+    def keep(self, key: str, reply: str) -> None:
+        with self._cursor() as run:
+            run(f"UPDATE {self.table} SET reply = {self._p(0)} WHERE reply_key = {self._p(1)}",
+                (reply, key))
+
+    def release(self, key: str) -> None:
+        with self._cursor() as run:
+            run(f"DELETE FROM {self.table} WHERE reply_key = {self._p(0)} AND reply IS NULL",
+                (key,))
+
+    def forget_person(self, person_id: str) -> int:
+        with self._cursor() as run:
+            return run(f"DELETE FROM {self.table} WHERE person_id = {self._p(0)}", (person_id,))
+
+    # -- plumbing -------------------------------------------------------------
+
+    def _p(self, _: int) -> str:
+        return "%s" if self.postgres else "?"
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """A function running one statement in a committed transaction: returns the
+        first row with fetch=True, else the number of rows changed."""
+        with self.datastore.transaction(commit=True) as curs:
+
+            def run(sql: str, params: tuple = (), *, fetch: bool = False) -> Any:
+                curs.execute(sql, params)
+                if fetch:
+                    row = curs.fetchone()
+                    if row is None:
+                        return None
+                    return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+                raw = getattr(curs, "sqlite_cursor", curs)
+                return raw.rowcount
+
+            yield run

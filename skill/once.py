@@ -1,0 +1,87 @@
+"""Each Alexa request acted on once: a retried delivery gets the first one's reply.
+
+Alexa retries a request whose response did not arrive in time, with the same request
+id. `OnceSkill` claims the request id (as a keyed hash, never the raw id) in the
+store's reply ledger (domain/replies.py) before any handler runs: a first delivery is
+handled and its response kept; a repeat is answered with the kept response and stores
+nothing; a repeat that arrives while the first is still being handled waits for it
+(StillHandling after a few seconds: the web layer answers 503 and Alexa retries).
+
+A turn that ended in the catch-all apology releases its claim instead of keeping it,
+so a retry gets a real chance. If the store cannot be reached to claim, the request is
+handled as usual: its handlers meet the same outage and apologise.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextvars import ContextVar
+from typing import Any
+
+from ask_sdk_core.skill import CustomSkill, SkillConfiguration
+from ask_sdk_model import RequestEnvelope, ResponseEnvelope
+
+from domain.person import person_id
+from domain.replies import StillHandling
+from skill.context import Services
+
+log = logging.getLogger(__name__)
+
+TURN_FAILED: ContextVar[bool] = ContextVar("small_steps_turn_failed", default=False)
+
+__all__ = ["TURN_FAILED", "OnceSkill", "StillHandling"]
+
+
+def _identity_of(envelope: RequestEnvelope, services: Services) -> str | None:
+    system = envelope.context.system if envelope.context else None
+    person = system.person if system is not None else None
+    user = system.user if system is not None else None
+    identity = services.identity.identify(person.person_id if person else None,
+                                          user.user_id if user else None)
+    return person_id(identity.key).hex if identity else None
+
+
+class OnceSkill(CustomSkill):
+    def __init__(self, skill_configuration: SkillConfiguration, services: Services):
+        super().__init__(skill_configuration)
+        self.services = services
+
+    def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
+        request_id = getattr(request_envelope.request, "request_id", None)
+        if not request_id:
+            return super().invoke(request_envelope, context)
+        replies = self.services.app.replies
+        key = self.services.identity.key("request", request_id)
+        try:
+            claim = replies.claim(key, _identity_of(request_envelope, self.services))
+        except StillHandling:
+            raise
+        except Exception as e:  # noqa: BLE001 - the store is down: handle as usual
+            log.warning("reply ledger unavailable (%s); handling without it", type(e).__name__)
+            return super().invoke(request_envelope, context)
+        if not claim.fresh:
+            log.info("repeated delivery answered with its first reply")
+            return self.serializer.deserialize(payload=claim.reply, obj_type=ResponseEnvelope)
+        token = TURN_FAILED.set(False)
+        try:
+            response = super().invoke(request_envelope, context)
+            failed = TURN_FAILED.get()
+        except BaseException:
+            self._settle(replies.release, key)
+            raise
+        finally:
+            TURN_FAILED.reset(token)
+        if failed:
+            self._settle(replies.release, key)
+        else:
+            reply = json.dumps(self.serializer.serialize(response), separators=(",", ":"))
+            self._settle(replies.keep, key, reply)
+        return response
+
+    @staticmethod
+    def _settle(action: Any, *args: Any) -> None:
+        try:
+            action(*args)
+        except Exception as e:  # noqa: BLE001 - the reply is already made; say so and go on
+            log.warning("reply ledger not updated (%s)", type(e).__name__)
