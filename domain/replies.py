@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 KEEP_SECONDS = 15 * 60
+ABANDONED_SECONDS = 30.0  # a claim this old with no reply was cut off (a worker died)
 PRUNE_CHANCE = 0.02  # a claim in fifty also clears out replies past KEEP_SECONDS
 
 DDL = ("""CREATE TABLE IF NOT EXISTS ss_replies (
@@ -84,8 +85,15 @@ class Replies:
         pause = 0.02
         while True:
             with self._cursor() as run:
-                row = run(f"SELECT reply FROM {self.table} WHERE reply_key = {self._p(0)}",
-                          (key,), fetch=True)
+                row = run(f"SELECT reply, claimed_at FROM {self.table} "
+                          f"WHERE reply_key = {self._p(0)}", (key,), fetch=True)
+                if row is not None and row[0] is None and row[1] < time.time() - ABANDONED_SECONDS:
+                    # Whoever claimed it never finished: take the claim over.
+                    taken = run(f"UPDATE {self.table} SET claimed_at = {self._p(0)} "
+                                f"WHERE reply_key = {self._p(1)} AND claimed_at = {self._p(2)} "
+                                "AND reply IS NULL", (time.time(), key, row[1]))
+                    if taken:
+                        return Claim(fresh=True)
             if row is None:  # released after a failure: act on it now
                 return self.claim(key, person_id, wait=max(0.0, deadline - time.monotonic()))
             if row[0] is not None:

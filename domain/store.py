@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from domain.projections.stores import PostgresViews, SQLiteViews
 
 DEFAULT_STORE = "sqlite:///var/small-steps.sqlite"
+POSTGRES_MODULE = "domain.pgstore"  # the library's PostgreSQL recorders, failing fast
 
 
 class StoreSettingError(ValueError):
@@ -55,13 +56,15 @@ def eventsourcing_env(url: str) -> dict[str, str]:
         query = parse_qs(parsed.query)
         env = {
             **common,
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": POSTGRES_MODULE,
             "POSTGRES_DBNAME": unquote(parsed.path.strip("/")),
             "POSTGRES_HOST": parsed.hostname,
             "POSTGRES_PORT": str(parsed.port or 5432),
             "POSTGRES_USER": unquote(parsed.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(parsed.password or ""),
-            "POSTGRES_CONNECT_TIMEOUT": query.get("connect_timeout", ["5"])[0],
+            # Also how long a request waits for a pooled connection: short, so an outage
+            # is answered within seconds instead of hanging.
+            "POSTGRES_CONNECT_TIMEOUT": query.get("connect_timeout", ["2"])[0],
             "POSTGRES_POOL_SIZE": query.get("pool_size", ["2"])[0],
             "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", ["8"])[0],
             "POSTGRES_PRE_PING": "y",
@@ -75,11 +78,11 @@ def eventsourcing_env(url: str) -> dict[str, str]:
 
 
 def views_class(env: dict[str, str]) -> type:
-    return PostgresViews if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres" else SQLiteViews
+    return PostgresViews if is_postgres(env) else SQLiteViews
 
 
 def is_postgres(env: dict[str, str]) -> bool:
-    return env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    return env["PERSISTENCE_MODULE"] in (POSTGRES_MODULE, "eventsourcing.postgres")
 
 
 def _connect(env: dict[str, str]):  # noqa: ANN202

@@ -8,8 +8,9 @@ nothing; a repeat that arrives while the first is still being handled waits for 
 (StillHandling after a few seconds: the web layer answers 503 and Alexa retries).
 
 A turn that ended in the catch-all apology releases its claim instead of keeping it,
-so a retry gets a real chance. If the store cannot be reached to claim, the request is
-handled as usual: its handlers meet the same outage and apologise.
+so a retry gets a real chance. If the store cannot be reached to claim, the person
+hears the apology at once (the handlers would only meet the same outage, each after
+another connection timeout), and nothing is stored.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from contextvars import ContextVar
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill, SkillConfiguration
-from ask_sdk_model import RequestEnvelope, ResponseEnvelope
+from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
+from ask_sdk_model.ui import SsmlOutputSpeech
 
 from domain.person import person_id
 from domain.replies import StillHandling
 from skill.context import Services
+from skill.speech import speech_for
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,13 @@ def _identity_of(envelope: RequestEnvelope, services: Services) -> str | None:
     return person_id(identity.key).hex if identity else None
 
 
+def apology(envelope: RequestEnvelope) -> ResponseEnvelope:
+    """The catch-all's words (skill/handlers/errors.py), for when no handler can run."""
+    said = speech_for(getattr(envelope.request, "locale", None)).turn("error")
+    return ResponseEnvelope(version="1.0", session_attributes={}, response=Response(
+        output_speech=SsmlOutputSpeech(ssml=said.ssml), should_end_session=True))
+
+
 class OnceSkill(CustomSkill):
     def __init__(self, skill_configuration: SkillConfiguration, services: Services):
         super().__init__(skill_configuration)
@@ -57,9 +67,10 @@ class OnceSkill(CustomSkill):
             claim = replies.claim(key, _identity_of(request_envelope, self.services))
         except StillHandling:
             raise
-        except Exception as e:  # noqa: BLE001 - the store is down: handle as usual
-            log.warning("reply ledger unavailable (%s); handling without it", type(e).__name__)
-            return super().invoke(request_envelope, context)
+        except Exception as e:  # noqa: BLE001 - the store is down: say sorry, store nothing
+            log.warning("store unavailable (%s); answered with the apology", type(e).__name__,
+                        extra={"error": type(e).__name__})
+            return apology(request_envelope)
         if not claim.fresh:
             log.info("repeated delivery answered with its first reply")
             return self.serializer.deserialize(payload=claim.reply, obj_type=ResponseEnvelope)

@@ -202,13 +202,12 @@ def create_app(
     @web.get("/healthz")
     def healthz() -> Any:
         try:
-            head = domain.recorder.max_notification_id() or 0
-            lag = max(0, head - domain.views.position())
+            head, position = domain.progress()
         except Exception as e:  # noqa: BLE001
             log.warning("health check: store unavailable (%s)", type(e).__name__)
             return _error(503, "store unavailable")
         return jsonify({"status": "ok", "store": settings.store.split(":", 1)[0],
-                        "events": head, "projection_lag": lag})
+                        "events": head, "projection_lag": max(0, head - position)})
 
     @web.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Any:
