@@ -47,8 +47,9 @@ else
 fi
 cat >&2 <<EOF
 backup.sh: wrote $archive ($(du -h "$archive" | cut -f1))
-backup.sh: REMEMBER the identity key is not in the dump: keep a copy of $key_file
-           (or of SMALL_STEPS_IDENTITY_KEY in the env file) with your backups, stored
-           apart from them; $key_note.
+backup.sh: REMEMBER the identity key is not in the dump, and the dump is of little use
+           without it: keep a copy of $key_file (or of SMALL_STEPS_IDENTITY_KEY in the
+           env file) wherever the dumps are kept, but not in the same place;
+           $key_note.
 EOF
 echo "$archive"
