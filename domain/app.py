@@ -314,6 +314,11 @@ class SmallSteps(Application):
         except AggregateNotFoundError:
             raise NotEnrolled("this person has not enrolled yet") from None
 
+    def _reader(self, person: str | Person) -> Person:
+        """For queries: the person's profile, unless the caller already loaded it
+        in this turn (``profile()``) and passes it in, saving a load."""
+        return person if isinstance(person, Person) else self._person(person)
+
     def _week(self, person: Person | str, week: str) -> Week:
         pid = person.id if isinstance(person, Person) else person_id(person)
         try:
@@ -462,11 +467,11 @@ class SmallSteps(Application):
         p.set_pin(pin_hash=f"{salt}${_pin_digest(salt, pin)}", at=self._now())
         self.save(p)
 
-    def has_pin(self, person: str) -> bool:
-        return self._person(person).pin_hash is not None
+    def has_pin(self, person: str | Person) -> bool:
+        return self._reader(person).pin_hash is not None
 
-    def check_pin(self, person: str, pin: str) -> bool:
-        stored = self._person(person).pin_hash
+    def check_pin(self, person: str | Person, pin: str) -> bool:
+        stored = self._reader(person).pin_hash
         if stored is None or not isinstance(pin, str):
             return False
         salt, digest = stored.split("$", 1)
@@ -742,8 +747,7 @@ class SmallSteps(Application):
         Safe to call from any number of threads and processes at once, and beside a
         ProjectionRunner: the views' own transaction decides what is new. `progress`,
         if given, hears (position, target) every PROGRESS_EVERY events."""
-        target = self.recorder.max_notification_id() or 0
-        position = self.views.position()
+        target, position = self.progress()
         told = position
         while position < target:
             notifications = self.recorder.select_notifications(
@@ -760,16 +764,19 @@ class SmallSteps(Application):
         return position
 
     def progress(self) -> tuple[int, int]:
-        """(the last event's notification id, the views' position), in one statement
-        with no retries: what a health check asks, answered or failed fast."""
+        """(the last event's notification id, the views' position): on PostgreSQL one
+        statement, no retries. Every query's catch-up asks it first, and so does the
+        health check, which must answer or fail fast."""
         if not isinstance(self.views, PostgresViews):
             return self.recorder.max_notification_id() or 0, self.views.position()
-        with self.views.reading() as cur:
-            row = cur.one(
-                f"SELECT (SELECT max(notification_id) FROM {self._events_table}) AS head, "
-                f"(SELECT max(notification_id) FROM {self._tracking_table} "
-                "WHERE application_name = :a) AS position", {"a": VIEWS_NAME})
-        return (row or {}).get("head") or 0, (row or {}).get("position") or 0
+        schema = self.views.datastore.schema
+        with self.views.datastore.get_connection() as conn:
+            row = conn.execute(
+                f'SELECT (SELECT max(notification_id) FROM "{schema}".{self._events_table}) '
+                f'AS head, (SELECT max(notification_id) FROM "{schema}".{self._tracking_table} '
+                "WHERE application_name = %s) AS position", (VIEWS_NAME,), prepare=True,
+            ).fetchone()
+        return row["head"] or 0, row["position"] or 0
 
     def rebuild_views(self) -> int:
         """Empty the views and build them again from the whole event log."""
@@ -831,8 +838,8 @@ class SmallSteps(Application):
 
     # -- queries ----------------------------------------------------------------
 
-    def today(self, person: str, day: date | str | None = None) -> Today:
-        p = self._person(person)
+    def today(self, person: str | Person, day: date | str | None = None) -> Today:
+        p = self._reader(person)
         day = _date(day) if day is not None else self._local_today(p)
         self.catch_up()
         views = self._recent_steps(p, day)
@@ -842,10 +849,10 @@ class SmallSteps(Application):
         return Today(day=day, steps=todays, small_step=pending[0] if pending else None,
                      suggestion=suggestion)
 
-    def suggest(self, person: str, day: date | str | None = None,
+    def suggest(self, person: str | Person, day: date | str | None = None,
                 exclude: Iterable[str] = ()) -> Suggestion | None:
         """A small step to offer ("something else" passes what was offered already)."""
-        p = self._person(person)
+        p = self._reader(person)
         day = _date(day) if day is not None else self._local_today(p)
         self.catch_up()
         return self._suggest(p, day, self._recent_steps(p, day), exclude)
@@ -885,12 +892,12 @@ class SmallSteps(Application):
             by_kind[r["kind"]] += stats
         return by_activity, dict(by_kind)
 
-    def propose_week(self, person: str, day: date | str | None = None,
+    def propose_week(self, person: str | Person, day: date | str | None = None,
                      count: int = 3) -> list[dict[str, Any]]:
         """A gentle plan for the rest of the week: up to ``count`` steps of different
         kinds, the first value-linked, spread over the days left. Nothing is stored
         until the person agrees and ``plan_week`` is called."""
-        p = self._person(person)
+        p = self._reader(person)
         day = _date(day) if day is not None else self._local_today(p)
         _, last = week_days(week_id(day))
         days = suggest.spread_days(day, last, count)
@@ -925,8 +932,8 @@ class SmallSteps(Application):
                 best[r["activity_id"]] = key
         return {a: k[2] for a, k in best.items()}
 
-    def week(self, person: str, week: str | None = None) -> WeekSummary:
-        p = self._person(person)
+    def week(self, person: str | Person, week: str | None = None) -> WeekSummary:
+        p = self._reader(person)
         week = _week_id(week) if week is not None else week_id(self._local_today(p))
         self.catch_up()
         pid = p.id.hex
@@ -966,8 +973,8 @@ class SmallSteps(Application):
             safety_offers=meta[0]["safety_offers"] if meta else 0,
         )
 
-    def insights(self, person: str) -> Insights:
-        p = self._person(person)
+    def insights(self, person: str | Person) -> Insights:
+        p = self._reader(person)
         self.catch_up()
         per_activity: dict[str, dict[str, Any]] = {}
         kinds: dict[str, Stats] = {k: Stats() for k in KINDS}
@@ -988,10 +995,10 @@ class SmallSteps(Application):
         activities.sort(key=lambda i: (-i.total.done, -i.total.scheduled, i.activity_id))
         return Insights(activities=tuple(activities), kinds=kinds, kinds_by_part=kinds_by_part)
 
-    def lapse(self, person: str, day: date | str | None = None) -> Lapse:
+    def lapse(self, person: str | Person, day: date | str | None = None) -> Lapse:
         """Warning signs: days without a step, a falling mood. Whether to offer the
         relapse-prevention prompt and the way back."""
-        p = self._person(person)
+        p = self._reader(person)
         day = _date(day) if day is not None else self._local_today(p)
         self.catch_up()
         pid = p.id.hex

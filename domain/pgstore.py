@@ -3,9 +3,10 @@
 The eventsourcing library's PostgreSQL recorders retry a failed statement ten times
 with pauses, each attempt waiting for a pooled connection: about twenty seconds
 before a caller hears of an outage. A person talking to an Echo cannot wait that
-long (Alexa gives up after eight), so these recorders try twice; pooled connections
-are checked before use (POSTGRES_PRE_PING), so a connection broken by a database
-restart is replaced rather than retried. The projector has its own outer retry loop.
+long (Alexa gives up after eight), so these recorders try three times with short
+pauses: enough to get past pooled connections broken by a database restart (each
+failed attempt discards one), not enough to keep a person waiting through an outage.
+The projector has its own outer retry loop.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from eventsourcing.postgres import (
 )
 from eventsourcing.utils import retry
 
-ATTEMPTS = 2
+ATTEMPTS = 3
 PAUSE = 0.1
 
 

@@ -124,8 +124,22 @@ class Replies:
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
-        """A function running one statement in a committed transaction: returns the
-        first row with fetch=True, else the number of rows changed."""
+        """A function running statements, each committed on its own: returns the
+        first row with fetch=True, else the number of rows changed. On PostgreSQL
+        each is a single round trip (the pool's connections are in autocommit)."""
+        if self.postgres:
+            with self.datastore.get_connection() as conn:
+                curs = conn.cursor()
+
+                def run_pg(sql: str, params: tuple = (), *, fetch: bool = False) -> Any:
+                    curs.execute(sql, params, prepare=True)
+                    if fetch:
+                        row = curs.fetchone()
+                        return None if row is None else tuple(row.values())
+                    return curs.rowcount
+
+                yield run_pg
+            return
         with self.datastore.transaction(commit=True) as curs:
 
             def run(sql: str, params: tuple = (), *, fetch: bool = False) -> Any:

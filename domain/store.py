@@ -67,7 +67,11 @@ def eventsourcing_env(url: str) -> dict[str, str]:
             "POSTGRES_CONNECT_TIMEOUT": query.get("connect_timeout", ["2"])[0],
             "POSTGRES_POOL_SIZE": query.get("pool_size", ["2"])[0],
             "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", ["8"])[0],
-            "POSTGRES_PRE_PING": "y",
+            # No ping before each use (a round trip each time a connection is taken
+            # from the pool): a connection broken by a database restart fails its
+            # statement, is discarded by the pool, and the brief retry of
+            # domain/pgstore.py takes another.
+            "POSTGRES_PRE_PING": "n",
         }
         if "schema" in query:
             env["POSTGRES_SCHEMA"] = query["schema"][0]

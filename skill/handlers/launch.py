@@ -22,12 +22,11 @@ class LaunchHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input)
         turn.ctx.profile()
-        person = turn.ctx.person
         if turn.ctx.is_new:
-            suggestion = turn.app.suggest(person)
+            suggestion = turn.app.suggest(turn.ctx.profile())
             return offer_suggestion(turn, "intro", suggestion)
-        lapse = turn.app.lapse(person)
-        today = turn.app.today(person)
+        lapse = turn.app.lapse(turn.ctx.profile())
+        today = turn.app.today(turn.ctx.profile())
         if lapse.should_prompt and today.small_step is None and today.suggestion is not None:
             return offer_suggestion(turn, "welcome_back", today.suggestion, smaller=True)
         return present_today(turn, WELCOME_KEYS)

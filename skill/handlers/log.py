@@ -101,13 +101,12 @@ class LogNotDoneHandler(IntentHandler):
     intents = (I.LOG_NOT_DONE, I.BARRIER)
 
     def respond(self, turn: Turn) -> Response:
-        person = turn.ctx.person
         turn.ctx.profile()
         activity = turn.slot_id(I.ACTIVITY)
         step = find_step(turn, activity=activity) if activity else None
         step_id = step.step_id if step is not None and step.status == "pending" else _open_focus(turn)
         if step_id is None:
-            today = turn.app.today(person)
+            today = turn.app.today(turn.ctx.profile())
             if today.small_step is None:
                 turn.expect("want_step")
                 return turn.say("no_step_today")

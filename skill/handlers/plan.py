@@ -106,7 +106,7 @@ class PlanWeekHandler(IntentHandler):
 
 
 def propose(turn: Turn) -> Response:
-    proposals = turn.app.propose_week(turn.ctx.person, count=3)
+    proposals = turn.app.propose_week(turn.ctx.profile(), count=3)
     if not proposals:
         return turn.say("plan_full")
     today = turn.ctx.today()

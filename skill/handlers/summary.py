@@ -23,7 +23,7 @@ class WeeklySummaryHandler(IntentHandler):
         turn.ctx.profile()
         which = "last_week" if turn.slot_choice(I.WHICH_WEEK, ("this", "last")) == "last" \
             else "this_week"
-        if not turn.ctx.identity.recognised_voice and turn.app.has_pin(turn.ctx.person):
+        if not turn.ctx.identity.recognised_voice and turn.app.has_pin(turn.ctx.profile()):
             turn.expect("pin", which=which, tries=0)  # the household guard
             return turn.say("pin_ask")
         return speak_summary(turn, which)
@@ -31,7 +31,7 @@ class WeeklySummaryHandler(IntentHandler):
 
 def speak_summary(turn: Turn, which: str) -> Response:
     day = turn.ctx.today() - timedelta(days=7 if which == "last_week" else 0)
-    summary = turn.app.week(turn.ctx.person, week_id(day))
+    summary = turn.app.week(turn.ctx.profile(), week_id(day))
     speech = turn.speech
     if not summary.steps:
         turn.expect("plan_offer")
@@ -47,7 +47,7 @@ def pin_answer(turn: Turn) -> Response:
     pending = turn.pending
     heard = turn.slot_value(I.MOOD) or turn.slot_value(I.PIN) or ""
     pin = heard.zfill(4) if heard.isdigit() else ""
-    if pin and turn.app.check_pin(turn.ctx.person, pin):
+    if pin and turn.app.check_pin(turn.ctx.profile(), pin):
         return speak_summary(turn, pending["which"])
     if pending.get("tries", 0) >= 1:
         return turn.say("pin_locked")

@@ -25,9 +25,8 @@ def find_step(turn: Turn, step_id: str | None = None, activity: str | None = Non
               day: date | None = None) -> StepView | None:
     """A step by id (or today's for an activity): from today's steps, or from the week
     holding `day`."""
-    person = turn.ctx.person
-    steps = (turn.app.today(person).steps if day in (None, turn.ctx.today())
-             else turn.app.week(person, week_id(day)).steps)
+    steps = (turn.app.today(turn.ctx.profile()).steps if day in (None, turn.ctx.today())
+             else turn.app.week(turn.ctx.profile(), week_id(day)).steps)
     return next((s for s in steps
                  if (s.step_id == step_id if step_id else s.activity_id == activity)), None)
 
@@ -36,7 +35,7 @@ def target_step(turn: Turn) -> str | None:
     """The step a request is about: the one under discussion, else today's small step."""
     if turn.focus:
         return turn.focus
-    step = turn.app.today(turn.ctx.person).small_step
+    step = turn.app.today(turn.ctx.profile()).small_step
     return step.step_id if step else None
 
 
@@ -66,7 +65,7 @@ def offer_suggestion(turn: Turn, key: str, s: Suggestion, smaller: bool = False)
 
 def present_today(turn: Turn, keys: dict[str, str], exclude: tuple[str, ...] = ()) -> Response:
     """Today's small step if one is waiting, else a suggestion, else a kind word."""
-    today = turn.app.today(turn.ctx.person)
+    today = turn.app.today(turn.ctx.profile())
     today_card(turn, today)
     if today.small_step is not None:
         turn.set_focus(today.small_step.step_id)
@@ -75,7 +74,7 @@ def present_today(turn: Turn, keys: dict[str, str], exclude: tuple[str, ...] = (
     if today.done:
         turn.expect(keys["all_done_state"])  # what the all-done turn asks about
         return turn.say(keys["all_done"], count=len(today.done))
-    suggestion = (turn.app.suggest(turn.ctx.person, exclude=exclude) if exclude
+    suggestion = (turn.app.suggest(turn.ctx.profile(), exclude=exclude) if exclude
                   else today.suggestion)
     if suggestion is not None and sum(1 for s in today.steps if not s.unplanned) < 3:
         return offer_suggestion(turn, keys["suggest"], suggestion)
@@ -94,7 +93,7 @@ class GetSmallStepHandler(IntentHandler):
         area = turn.slot_choice(I.LIFE_AREA, LIFE_AREAS)
         if area is not None:
             other = tuple(a.key for a in turn.ctx.profile().repertoire() if a.area != area)
-            suggestion = turn.app.suggest(turn.ctx.person, exclude=other)
+            suggestion = turn.app.suggest(turn.ctx.profile(), exclude=other)
             if suggestion is not None:
                 return offer_suggestion(turn, "today_suggest", suggestion)
         return present_today(turn, TODAY_KEYS)
@@ -112,12 +111,12 @@ class SomethingElseHandler(IntentHandler):
         profile = turn.ctx.profile()
         exclude = set(turn.session.get(OFFERED, ()))
         if turn.focus:
-            today = turn.app.today(turn.ctx.person)
+            today = turn.app.today(turn.ctx.profile())
             exclude |= {s.activity_id for s in today.steps if s.step_id == turn.focus}
         kind = turn.slot_choice(I.KIND, ("routine", "pleasure", "mastery", "social"))
         if kind is not None:
             exclude |= {a.key for a in profile.repertoire() if a.kind != kind}
-        suggestion = turn.app.suggest(turn.ctx.person, exclude=tuple(sorted(exclude)))
+        suggestion = turn.app.suggest(turn.ctx.profile(), exclude=tuple(sorted(exclude)))
         if suggestion is None:
             return turn.say("nothing_else")
         return offer_suggestion(turn, "something_else", suggestion)
@@ -166,7 +165,7 @@ class MakeItSmallerHandler(IntentHandler):
                 return offer(turn, "today_suggest", a.key, a.smaller, a.smaller_minutes, True)
         step_id = target_step(turn)
         if step_id is None:
-            suggestion = turn.app.suggest(person)
+            suggestion = turn.app.suggest(turn.ctx.profile())
             if suggestion is None:
                 return turn.say("nothing_else")
             return offer_suggestion(turn, "today_suggest", suggestion, smaller=True)

@@ -68,15 +68,15 @@ class RelapsePlanHandler(IntentHandler):
     def respond(self, turn: Turn) -> Response:
         profile = turn.ctx.profile()
         speech = turn.speech
-        lapse = turn.app.lapse(turn.ctx.person)
+        lapse = turn.app.lapse(turn.ctx.profile())
         if lapse.boosters:
             names = [speech.short(b, profile.activity(b).title) for b in lapse.boosters
                      if profile.activity(b) is not None]
             signs = [speech.phrase(f"sign_{s}") if f"sign_{s}" in speech.text else s
                      for s in lapse.warning_signs] or [speech.phrase("sign_no_steps_for_days")]
             return turn.say("relapse_plan", signs=speech.join(signs, "or"), boosters=speech.join(names, "or"))
-        first = turn.app.suggest(turn.ctx.person)
-        second = turn.app.suggest(turn.ctx.person, exclude=(first.activity_id,)) if first else None
+        first = turn.app.suggest(turn.ctx.profile())
+        second = turn.app.suggest(turn.ctx.profile(), exclude=(first.activity_id,)) if first else None
         boosters = [s for s in (first, second) if s is not None]
         turn.expect("relapse", boosters=[s.activity_id for s in boosters])
         return turn.say("relapse_offer", boosters=speech.join(
