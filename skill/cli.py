@@ -79,7 +79,8 @@ def serve(args: argparse.Namespace) -> int:
 
     env = _env(args)
     try:
-        settings = Settings.from_env(env, host=args.host, port=args.port)
+        settings = Settings.from_env(env, host=args.host, port=args.port,
+                                     create_key=not args.production)
         if args.workers:
             settings = dataclasses.replace(settings, workers=args.workers)
         if args.threads:

@@ -85,7 +85,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, host: str | None = None,
-                 port: int | None = None) -> Settings:
+                 port: int | None = None, create_key: bool = True) -> Settings:
+        """`create_key=False` (production) refuses to make a new identity key."""
         env = os.environ if environ is None else environ
         host = host or env.get(ENV_HOST) or DEFAULT_HOST
         try:
@@ -96,7 +97,7 @@ class Settings:
             store=store_url({ENV_STORE: env.get(ENV_STORE, "")}),
             skill_ids=tuple(i.strip() for i in env.get(ENV_SKILL_ID, "").split(",") if i.strip()),
             verify_requests=_flag(env.get(ENV_VERIFY), True),
-            identity_key=identity_key(env),
+            identity_key=identity_key(env, create=create_key),
             host=host,
             port=port,
             alexa_api_timeout=float(env.get(ENV_TIMEZONE_TIMEOUT) or 2.0),
@@ -127,7 +128,7 @@ def _redact(url: str) -> str:
     return url
 
 
-def identity_key(env: Mapping[str, str]) -> bytes:
+def identity_key(env: Mapping[str, str], *, create: bool = True) -> bytes:
     """The secret that turns Alexa ids into stored person keys.
 
     SMALL_STEPS_IDENTITY_KEY, else the file SMALL_STEPS_IDENTITY_KEY_FILE (default
@@ -136,13 +137,24 @@ def identity_key(env: Mapping[str, str]) -> bytes:
     if env.get(ENV_IDENTITY_KEY):
         return env[ENV_IDENTITY_KEY].encode("utf-8")
     path = Path(env.get(ENV_IDENTITY_KEY_FILE) or DEFAULT_KEY_FILE)
+    if not path.exists() and not create:
+        raise SettingsError(
+            f"no identity key: {path} does not exist and {ENV_IDENTITY_KEY} is not set. "
+            "Production never makes a new one (it would separate people from their "
+            "history): restore the key, or create it once as the runbook says")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
         log.warning("created a new identity key at %s; keep it with the store", path)
-    return path.read_text().strip().encode("utf-8")
+    try:
+        key = path.read_text().strip()
+    except OSError as e:
+        raise SettingsError(f"cannot read the identity key at {path}: {e.strerror}") from None
+    if not key:
+        raise SettingsError(f"the identity key file {path} is empty")
+    return key.encode("utf-8")
 
 
 __all__ = ["DEFAULT_STORE", "MAX_BODY_BYTES", "Settings", "SettingsError", "is_loopback"]

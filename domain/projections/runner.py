@@ -42,7 +42,10 @@ def _following_class(create_tables: bool) -> type:
         return SmallSteps
 
     class FollowedSmallSteps(SmallSteps):
-        """The runner builds its own application: one that runs no DDL."""
+        """The runner builds its own application: one that runs no DDL (and keeps
+        the application's name, which names its tables and tracking positions)."""
+
+        name = SmallSteps.name
 
         def __init__(self, env: Any = None, clock: Any = None) -> None:
             super().__init__(env, clock, create_tables=False)

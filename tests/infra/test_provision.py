@@ -206,11 +206,6 @@ def test_the_server_runs_as_the_app_role(provisioned: Provisioned, tmp_path):
     assert problems(web.stderr.read()) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "domain/projections/runner.py: eventsourcing names the FollowedSmallSteps subclass "
-    "'FollowedSmallSteps', so the ProjectionRunner reads followedsmallsteps_events, which "
-    "does not exist; the projector logs 'lost the store (ProgrammingError)' and falls back "
-    "to a catch-up every 0.5 s (with any role). Fix: name = SmallSteps.name on the subclass"))
 def test_the_projector_follows_as_the_app_role(provisioned: Provisioned, tmp_path):
     p = provisioned
     p.migrate()
