@@ -9,7 +9,7 @@ which terminates TLS and passes X-Request-Id.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -19,10 +19,14 @@ from skill.settings import Settings
 
 
 class ProductionServer(BaseApplication):
-    def __init__(self, env: Mapping[str, str], settings: Settings, log_level: str = "INFO"):
+    def __init__(self, env: Mapping[str, str], settings: Settings, log_level: str = "INFO",
+                 loader: Callable[[], Any] | None = None):
+        """`loader` builds another WSGI app under the same configuration (the load
+        benchmark's hello-world baseline); by default the skill's."""
         self.env = dict(env)
         self.settings = settings
         self.log_level = log_level
+        self.loader = loader
         super().__init__()
 
     def load_config(self) -> None:
@@ -50,6 +54,8 @@ class ProductionServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        if self.loader is not None:
+            return self.loader()
         from skill.web import create_app
 
         return create_app(self.env, settings=self.settings, production=True)

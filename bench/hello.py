@@ -1,0 +1,91 @@
+"""The load benchmark's baseline: a minimal hello-world ASK skill, served the way
+Small Steps is served in production (bench/load.py).
+
+One handler answers every request with "Hello world!". It runs through the same
+stack as the skill: gunicorn with the same workers, threads and settings
+(skill/production.py), Flask, flask-ask-sdk's SkillAdapter, and the same Alexa
+request verification (skill/verification.py: certificate chain, signature,
+timestamp, skill id) with the same trust root. It has no store: what it costs is
+what any verified ASK skill on this stack costs before it does anything.
+
+    .venv/bin/python bench/hello.py --port 8001 --workers 4 --threads 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a plain script: make the repo importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from typing import Any  # noqa: E402
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler  # noqa: E402
+from ask_sdk_core.handler_input import HandlerInput  # noqa: E402
+from ask_sdk_core.skill_builder import SkillBuilder  # noqa: E402
+from ask_sdk_model import Response  # noqa: E402
+
+
+class HelloWorldHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return (handler_input.response_builder.speak("Hello world!")
+                .set_should_end_session(True).response)
+
+
+def create_hello_app(env: dict[str, str]) -> Any:
+    from skill import sdk_compat
+
+    sdk_compat.install()  # as skill/web.py does, before flask_ask_sdk imports certvalidator
+    from flask import Flask
+    from flask_ask_sdk.skill_adapter import (
+        VERIFY_SIGNATURE_APP_CONFIG,
+        VERIFY_TIMESTAMP_APP_CONFIG,
+        SkillAdapter,
+    )
+
+    from skill.verification import AlexaRequestVerifier, sdk_verifier
+
+    sb = SkillBuilder()
+    sb.add_request_handler(HelloWorldHandler())
+    web = Flask("hello_world")
+    web.config[VERIFY_SIGNATURE_APP_CONFIG] = False
+    web.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
+    adapter = SkillAdapter(skill=sb.create(), skill_id=env["SMALL_STEPS_SKILL_ID"],
+                           verifiers=[sdk_verifier(AlexaRequestVerifier.from_env(env))], app=web)
+    web.add_url_rule("/alexa", "alexa", adapter.dispatch_request, methods=["POST"])
+    web.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
+    return web
+
+
+def main(argv: list[str] | None = None) -> int:
+    from skill.logs import configure
+    from skill.production import ProductionServer
+    from skill.settings import Settings
+
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None)
+    args = parser.parse_args(argv)
+    env = dict(os.environ)
+    settings = Settings.from_env(env, host=args.host, port=args.port)
+    import dataclasses
+
+    settings = dataclasses.replace(settings, workers=args.workers or settings.workers,
+                                   threads=args.threads or settings.threads)
+    level = env.get("SMALL_STEPS_LOG_LEVEL", "WARNING")
+    configure(level)
+    ProductionServer(env, settings, level, loader=lambda: create_hello_app(env)).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
