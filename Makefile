@@ -4,7 +4,7 @@ PY = $(VENV)/bin/python
 SMALL_STEPS_TEST_PG ?= postgresql://postgres@127.0.0.1:5432/small_steps_test
 export SMALL_STEPS_TEST_PG
 
-.PHONY: venv postgres node run chat test test-fast bench clean
+.PHONY: venv postgres node infra-tools run chat test test-fast bench bench-load bench-projections clean
 
 venv: $(VENV)/.installed
 
@@ -22,6 +22,9 @@ postgres:
 node:
 	scripts/ensure-node-deps.sh
 
+infra-tools:
+	scripts/ensure-infra-tools.sh
+
 # The skill on http://127.0.0.1:8000/alexa with the embedded SQLite store (var/).
 run: venv
 	$(VENV)/bin/small-steps serve $(SERVE_ARGS)
@@ -30,7 +33,7 @@ run: venv
 chat: venv
 	$(VENV)/bin/small-steps chat $(CHAT_ARGS)
 
-test: venv postgres node
+test: venv postgres node infra-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: venv
@@ -38,6 +41,14 @@ test-fast: venv
 
 bench: venv postgres
 	$(PY) bench/history.py
+
+# Real HTTP load on the production shape (gunicorn, PostgreSQL, verification on).
+bench-load: venv postgres
+	$(PY) bench/load.py $(BENCH_ARGS)
+
+# Rebuild every view from 1,000,000 events on PostgreSQL.
+bench-projections: venv postgres
+	$(PY) bench/projections.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .hypothesis *.egg-info
