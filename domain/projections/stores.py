@@ -4,17 +4,28 @@ database, as tracking recorders of the eventsourcing library (so its
 
 from __future__ import annotations
 
+import functools
+import json
+import operator
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
-from domain.projections.views import TABLES, VIEW_TABLES, ViewWriter
+from domain.projections.views import (
+    COLUMNS,
+    KEYS,
+    TABLES,
+    VIEW_TABLES,
+    Change,
+    Find,
+    ViewWriter,
+)
 
 VIEWS_NAME = "SmallSteps"  # positions are kept under the name of the application followed
 _NAMED = re.compile(r"(?<![:\w]):([a-z_]+)")
@@ -34,6 +45,74 @@ class _SQLiteCursor:
 
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
         return [dict(r) for r in self.conn.execute(sql, params or {}).fetchall()]
+
+    # In-process: a query per key costs no round trip, and each uses the index.
+
+    def find(self, requests: Sequence[Find]) -> list[list[dict]]:
+        found = []
+        for table, columns, keys in requests:
+            sql = f"SELECT * FROM {table} WHERE " + " AND ".join(f"{c} = ?" for c in columns)
+            execute = self.conn.execute
+            found.append([dict(r) for key in keys for r in execute(sql, key).fetchall()])
+        return found
+
+    def write(self, changes: Sequence[Change]) -> None:
+        for kind, table, rows in changes:
+            key, columns = KEYS[table], COLUMNS[table]
+            if kind == "insert":
+                sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+                       f"VALUES ({', '.join(f':{c}' for c in columns)})")
+            elif kind == "update":
+                sql = (f"UPDATE {table} SET "
+                       + ", ".join(f"{c} = :{c}" for c in columns if c not in key)
+                       + " WHERE " + " AND ".join(f"{c} = :{c}" for c in key))
+            else:
+                sql = f"DELETE FROM {table} WHERE " + " AND ".join(f"{c} = ?" for c in key)
+            self.conn.executemany(sql, rows)
+
+
+_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
+@functools.lru_cache(maxsize=None)
+def _pg_statement(kind: str, table: str, columns: tuple[str, ...] = ()) -> tuple[str, Any]:
+    """The statement for a ``find`` (by ``columns``) or a ``write`` of many rows at
+    once, and what turns the rows into its one parameter: a JSON array of arrays,
+    encoded in C and taken apart by the server, which a pipeline can carry (COPY
+    cannot)."""
+    types, key = COLUMNS[table], KEYS[table]
+    if kind in ("insert", "update"):
+        columns = tuple(types)
+    elif kind == "delete":
+        columns = key
+    values = [f"x.value->>{i}" if types[c] == "TEXT" else f"(x.value->>{i})::{types[c].lower()}"
+              for i, c in enumerate(columns)]
+    # The LIMIT (the number of rows) is the planner's estimate of them: without it,
+    # it takes a function for 100 rows and would rather scan a table than look
+    # each of a few rows up in its index.
+    rows = "(SELECT value FROM jsonb_array_elements(%s::jsonb) LIMIT %s) AS x"
+    names = ", ".join(columns)
+    if kind == "insert":
+        sql = f"INSERT INTO {table} ({names}) SELECT {', '.join(values)} FROM {rows}"
+    elif kind == "update":
+        named = ", ".join(f"{v} AS {c}" for v, c in zip(values, columns))
+        sql = (f"UPDATE {table} AS t SET "
+               + ", ".join(f"{c} = v.{c}" for c in columns if c not in key)
+               + f" FROM (SELECT {named} FROM {rows}) AS v WHERE "
+               + " AND ".join(f"t.{c} = v.{c}" for c in key))
+    else:
+        verb = "SELECT *" if kind == "find" else "DELETE"
+        sql = f"{verb} FROM {table} WHERE ({names}) IN (SELECT {', '.join(values)} FROM {rows})"
+    if kind in ("insert", "update"):
+        pick = operator.itemgetter(*columns)
+        return sql, lambda rows: (_json([pick(r) for r in rows]), len(rows))
+    return sql, lambda keys: (_json(keys), len(keys))
+
+
+def _pipeline(conn: Any) -> AbstractContextManager:
+    import psycopg
+
+    return conn.pipeline() if psycopg.Pipeline.is_supported() else nullcontext()
 
 
 class _PgCursor:
@@ -55,6 +134,36 @@ class _PgCursor:
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
         self.curs.execute(self._sql(sql), params or {}, prepare=True)
         return [dict(r) for r in self.curs.fetchall()]
+
+    # One statement per table whatever the number of rows, and the statements of
+    # a batch sent together in a pipeline: one round trip for all of them. Each is
+    # planned as it runs (not prepared): a plan made while a table was nearly empty
+    # (early in a rebuild) would scan it whole once it has grown.
+
+    def find(self, requests: Sequence[Find]) -> list[list[dict]]:
+        if len(requests) == 1:
+            [(table, columns, keys)] = requests
+            sql, encode = _pg_statement("find", table, tuple(columns))
+            self.curs.execute(sql, encode(keys), prepare=False)
+            return [self.curs.fetchall()]
+        conn = self.curs.connection
+        cursors = []
+        with _pipeline(conn):
+            for table, columns, keys in requests:
+                sql, encode = _pg_statement("find", table, tuple(columns))
+                cursors.append(conn.cursor().execute(sql, encode(keys), prepare=False))
+        found = [c.fetchall() for c in cursors]
+        for c in cursors:
+            c.close()
+        return found
+
+    def write(self, changes: Sequence[Change]) -> None:
+        if not changes:
+            return
+        with _pipeline(self.curs.connection):
+            for kind, table, rows in changes:
+                sql, encode = _pg_statement(kind, table)
+                self.curs.execute(sql, encode(rows), prepare=False)
 
 
 class ViewsMixin:
@@ -157,7 +266,9 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
     def writing(self) -> Iterator[tuple[_PgCursor, int]]:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(f"SET LOCAL search_path TO \"{self.datastore.schema}\"")
-            curs.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
+            # Per schema: the views of other stores on the same server do not wait.
+            curs.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                         (_PG_LOCK_KEY, self.datastore.schema))
             curs.execute(f"SELECT notification_id FROM {self._tracking} "
                          "WHERE application_name = %s", (VIEWS_NAME,))
             row = curs.fetchone()

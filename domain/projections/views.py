@@ -4,12 +4,19 @@ The tables are plain SQL that SQLite and PostgreSQL both accept. Every batch of
 events is applied in one transaction together with the tracking position of its
 last event, under a lock, so each event changes the views exactly once however many
 processes catch up at the same time, and a crash leaves either all or none of a batch.
+
+A batch is applied in memory (``Batch``): the rows its events read are loaded with a
+query per table for the whole batch, each event's handler changes them as dicts, and
+the batch is written back with a statement or two per table. One event from a
+ProjectionRunner and thousands from a catch-up or a rebuild go through the same
+handlers, so both produce the same rows.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
@@ -107,14 +114,65 @@ TABLES = (
 VIEW_TABLES = ("ss_people", "ss_weeks", "ss_steps", "ss_moods", "ss_insights", "ss_lifts")
 
 
+def _schema(ddl: Iterable[str]) -> tuple[dict, dict, dict]:
+    """Each table's columns (name -> SQL type, in order), defaults and primary key,
+    read from the DDL above, so the tables are declared once."""
+    columns: dict[str, dict[str, str]] = {}
+    defaults: dict[str, dict[str, Any]] = {}
+    keys: dict[str, tuple[str, ...]] = {}
+    for statement in ddl:
+        table = re.match(r"CREATE TABLE IF NOT EXISTS (\w+) \(", statement)
+        if table is None:
+            continue
+        name = table.group(1)
+        columns[name], defaults[name] = {}, {}
+        for line in statement[table.end():].splitlines():
+            line = line.strip().rstrip(",)").strip()
+            key = re.fullmatch(r"PRIMARY KEY \(([\w, ]+)", line)
+            if key:
+                keys[name] = tuple(c.strip() for c in key.group(1).split(","))
+                continue
+            column = re.match(r"(\w+) (TEXT|INTEGER)\b(.*)", line)
+            if column is None:
+                continue
+            columns[name][column.group(1)] = column.group(2)
+            if "PRIMARY KEY" in column.group(3):
+                keys[name] = (column.group(1),)
+            default = re.search(r"DEFAULT ('[^']*'|-?\d+)", column.group(3))
+            if default:
+                value = default.group(1)
+                defaults[name][column.group(1)] = value[1:-1] if value[0] == "'" else int(value)
+    return columns, defaults, keys
+
+
+COLUMNS, DEFAULTS, KEYS = _schema(TABLES)
+
+# A batch's reads and writes, for Cursor.find and Cursor.write.
+Find = tuple[str, tuple[str, ...], Sequence[tuple]]  # table, columns, values to match
+Change = tuple[str, str, Sequence[Any]]  # "insert"/"update" and row dicts, or "delete" and keys
+
+
 class Cursor(Protocol):
-    """What the writer needs of a transaction: named ``:params``, dict rows."""
+    """What the writer needs of a transaction: named ``:params`` and dict rows, and
+    reads and writes of many rows of several tables at once (a round trip for all of
+    them where the database is a server)."""
 
     def run(self, sql: str, params: dict[str, Any] | None = None) -> None: ...
 
     def one(self, sql: str, params: dict[str, Any] | None = None) -> dict | None: ...
 
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]: ...
+
+    def find(self, requests: Sequence[Find]) -> list[list[dict]]:
+        """For each (table, columns, values): the rows whose ``columns`` equal one of
+        the ``values`` tuples."""
+        ...
+
+    def write(self, changes: Sequence[Change]) -> None:
+        """In order: ("insert", table, rows) adds rows (dicts of every column),
+        ("update", table, rows) sets every column of the rows with those primary
+        keys, ("delete", table, keys) deletes the rows with those primary keys."""
+        ...
 
 
 def iso(value: date | datetime | time | None) -> str | None:
@@ -132,13 +190,251 @@ def topic_name(event: object) -> str:
     return type(event).__qualname__
 
 
+# -- a batch's rows, in memory ------------------------------------------------------
+
+
+class Rows:
+    """The rows of one view table that a batch reads or changes, by primary key.
+
+    Each is loaded at most once (the keys of a batch together), changed in memory
+    as a dict, and written back by ``changes``: a statement for the rows deleted,
+    one for those changed and one for the new ones, however often each changed."""
+
+    def __init__(self, batch: Batch, table: str):
+        self.batch = batch
+        self.table = table
+        self.key = KEYS[table]
+        self.columns = tuple(COLUMNS[table])
+        self.defaults = DEFAULTS[table]
+        self.stored: dict[tuple, dict | None] = {}  # as the batch found them (None: no row)
+        self.current: dict[tuple, dict | None] = {}  # as they are now
+
+    def missing(self, keys: Iterable[tuple]) -> list[tuple]:
+        """The keys not loaded yet, now taken for absent until ``loaded`` says otherwise."""
+        current = self.current
+        new = [k for k in set(keys) if k not in current]
+        for k in new:
+            current[k] = self.stored[k] = None
+        return new
+
+    def loaded(self, rows: list[dict]) -> None:
+        if len(self.key) == 1:
+            name = self.key[0]
+            for row in rows:
+                k = (row[name],)
+                self.stored[k], self.current[k] = row, dict(row)
+        else:
+            for row in rows:
+                k = tuple([row[c] for c in self.key])
+                self.stored[k], self.current[k] = row, dict(row)
+
+    def get(self, key: tuple) -> dict | None:
+        if key not in self.current:
+            self.batch.load((self, (key,)))
+        return self.current[key]
+
+    def insert(self, key: tuple, row: dict) -> dict:
+        """A new row, as INSERT makes it: the columns not given take their defaults.
+
+        A key that is already there is an error, here if the row was loaded,
+        otherwise when the batch is written (nothing is read to find out)."""
+        if self.current.get(key) is not None:
+            raise ValueError(f"{self.table} already has a row {key}")
+        self.stored.setdefault(key, None)
+        if len(row) != len(self.columns):
+            row = {**dict.fromkeys(self.columns), **self.defaults, **row}
+        self.current[key] = row
+        return row
+
+    def delete(self, key: tuple) -> None:
+        self.current[key] = None
+
+    def changes(self) -> list[Change]:
+        inserts, updates, deletes = [], [], []
+        stored = self.stored
+        for key, row in self.current.items():
+            before = stored[key]
+            if row is None:
+                if before is not None:
+                    deletes.append(key)
+            elif before is None:
+                inserts.append(row)
+            elif row != before:
+                updates.append(row)
+        return [change for change in (("delete", self.table, deletes),
+                                      ("update", self.table, updates),
+                                      ("insert", self.table, inserts)) if change[2]]
+
+
+class DayMoods:
+    """Each (person, day)'s moods as stored when the batch began, and as the batch
+    added them since: [(at, mood_id, value)], for 'the latest mood earlier that day'."""
+
+    table, key = "ss_moods", ("person_id", "day")
+
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, str], list[tuple]] = {}
+        self.new: dict[tuple[str, str], list[tuple]] = {}
+
+    def missing(self, keys: Iterable[tuple]) -> list[tuple]:
+        new = [k for k in set(keys) if k not in self.stored]
+        for k in new:
+            self.stored[k] = []
+        return new
+
+    def loaded(self, rows: list[dict]) -> None:
+        for r in rows:
+            self.stored[(r["person_id"], r["day"])].append((r["at"], r["mood_id"], r["value"]))
+
+    def add(self, person: str, day: str, at: str, mood_id: str, value: int) -> None:
+        self.new.setdefault((person, day), []).append((at, mood_id, value))
+
+
+class Batch:
+    """One batch of events applied in memory, then written in a few statements.
+
+    Insights and lifts are sums over the current steps: each change to a step is
+    recorded as the step's contribution taken out (-1) and put back (+1). They are
+    replayed, key by key in order, on the stored rows when the batch is written, with
+    the same rule as when each went straight to the table: a row whose count falls
+    to zero as a contribution is taken out is deleted."""
+
+    def __init__(self, cur: Cursor):
+        self.cur = cur
+        self.people = Rows(self, "ss_people")
+        self.weeks = Rows(self, "ss_weeks")
+        self.steps = Rows(self, "ss_steps")
+        self.moods = Rows(self, "ss_moods")
+        self.insights = Rows(self, "ss_insights")
+        self.lifts = Rows(self, "ss_lifts")
+        self.day_moods = DayMoods()
+        self.insight_changes: dict[tuple, list[tuple]] = {}
+        self.lift_changes: dict[tuple, list[tuple]] = {}
+
+    def load(self, *wanted: tuple[Rows | DayMoods, Iterable[tuple]]) -> None:
+        """Load what is missing of each (rows, keys) with one ``find`` for all."""
+        requests, targets = [], []
+        for target, keys in wanted:
+            missing = target.missing(keys)
+            if missing:
+                requests.append((target.table, target.key, missing))
+                targets.append(target)
+        if requests:
+            for target, rows in zip(targets, self.cur.find(requests)):
+                target.loaded(rows)
+
+    # -- moods ----------------------------------------------------------------------
+
+    def add_mood(self, row: dict) -> None:
+        self.moods.insert((row["person_id"], row["mood_id"]), row)
+        self.day_moods.add(row["person_id"], row["day"], row["at"], row["mood_id"], row["value"])
+
+    def latest_mood(self, person: str, day: str, before: str, other_than: str) -> int | None:
+        """The value of the latest mood of ``day`` rated before the instant ``before``
+        (ties: the greatest mood id), stored or added by this batch so far."""
+        key = (person, day)
+        moods = self.day_moods
+        if key not in moods.stored:
+            self.load((moods, (key,)))
+        best = None
+        for mood in (*moods.stored[key], *moods.new.get(key, ())):
+            if mood[0] < before and mood[1] != other_than and (best is None or mood[:2] > best[:2]):
+                best = mood
+        return None if best is None else best[2]
+
+    # -- insights and lifts -----------------------------------------------------------
+
+    def contribute(self, row: dict, sign: int) -> None:
+        status = row["status"]
+        if status == "moved_away":
+            return
+        before, after = row["mood_before"], row["mood_after"]
+        lifted = before is not None and after is not None
+        lift = sign * (after - before) if lifted else 0
+        key = (row["person_id"], row["activity_id"], row["slot"])
+        change = (sign, row["title"], row["kind"], sign if status == "done" else 0,
+                  sign if status == "not_done" else 0, lift, sign if lifted else 0)
+        changes = self.insight_changes.get(key)
+        if changes is None:
+            self.insight_changes[key] = [change]
+        else:
+            changes.append(change)
+        if lifted:
+            self.lift_changes.setdefault(key[:2], []).append((sign, row["kind"], lift))
+
+    def _settle_insights(self) -> None:
+        current = self.insights.current
+        for key, changes in self.insight_changes.items():
+            row = current[key]
+            for sign, title, kind, done, not_done, lift_sum, lift_n in changes:
+                if row is None:
+                    row = self.insights.insert(key, {
+                        "person_id": key[0], "activity_id": key[1], "slot": key[2],
+                        "title": title, "kind": kind, "scheduled": sign, "done": done,
+                        "not_done": not_done, "lift_sum": lift_sum, "lift_n": lift_n})
+                else:
+                    row["title"], row["kind"] = title, kind
+                    row["scheduled"] += sign
+                    row["done"] += done
+                    row["not_done"] += not_done
+                    row["lift_sum"] += lift_sum
+                    row["lift_n"] += lift_n
+                if sign < 0 and row["scheduled"] == 0:
+                    self.insights.delete(key)
+                    row = None
+
+    def _settle_lifts(self) -> None:
+        current = self.lifts.current
+        for key, changes in self.lift_changes.items():
+            row = current[key]
+            for sign, kind, lift_sum in changes:
+                if row is None:
+                    row = self.lifts.insert(key, {"person_id": key[0], "activity_id": key[1],
+                                                  "kind": kind, "lift_sum": lift_sum,
+                                                  "lift_n": sign})
+                else:
+                    row["kind"] = kind
+                    row["lift_sum"] += lift_sum
+                    row["lift_n"] += sign
+                if sign < 0 and row["lift_n"] == 0:
+                    self.lifts.delete(key)
+                    row = None
+
+    def flush(self) -> None:
+        """Write the batch: every change of every table in one ``write``."""
+        self.load((self.insights, self.insight_changes), (self.lifts, self.lift_changes))
+        self._settle_insights()
+        self._settle_lifts()
+        changes: list[Change] = []
+        for rows in (self.people, self.weeks, self.steps, self.moods, self.insights,
+                     self.lifts):
+            changes += rows.changes()
+        if changes:
+            self.cur.write(changes)
+
+
+# -- the writer ---------------------------------------------------------------------
+
+# Events that change their person's or week's own row (for prefetching only).
+_PERSON_ROW = frozenset({"Person.LocaleChanged", "Person.TimeZoneChanged",
+                         "Person.RelapsePlanSet"})
+_WEEK_ROW = frozenset({"Week.WeekPlanned", "Week.WeekReviewed", "Week.SafetyResourcesOffered"})
+
+Handler = Callable[[Batch, Any, str], None]  # (batch, event, originator id as hex)
+
+
 class ViewWriter:
-    """Applies domain events to the view tables through a cursor."""
+    """Applies domain events to the view tables through a cursor.
+
+    Every batch, one event (a ProjectionRunner following the store) or thousands (a
+    catch-up or a rebuild), goes the same way: the rows it reads are loaded with a
+    query or two for the whole batch, each event's handler changes them in memory,
+    and the batch is written back with a statement or two per table."""
 
     def __init__(self) -> None:
         # A week aggregate belongs to one person and one week forever: safe to cache.
         self._weeks: dict[str, tuple[str, str]] = {}
-        self.handlers: dict[str, Callable[[Cursor, Any], None]] = {
+        self.handlers: dict[str, Handler] = {
             "Person.Enrolled": self.enrolled,
             "Person.LocaleChanged": self.locale_changed,
             "Person.TimeZoneChanged": self.time_zone_changed,
@@ -160,35 +456,103 @@ class ViewWriter:
         }
 
     def apply(self, cur: Cursor, events: Iterable[object]) -> None:
+        handlers = self.handlers
+        work = []
         for event in events:
-            handler = self.handlers.get(topic_name(event))
+            name = topic_name(event)
+            handler = handlers.get(name)
             if handler is not None:
-                handler(cur, event)
+                work.append((name, handler, event, event.originator_id.hex))  # type: ignore[attr-defined]
+        if not work:
+            return
+        batch = Batch(cur)
+        self._prefetch(batch, work)
+        for _, handler, event, oid in work:
+            handler(batch, event, oid)
+        batch.flush()
+
+    def _prefetch(self, b: Batch, work: list[tuple[str, Handler, Any, str]]) -> None:
+        """Load the rows the batch will read: the owners of weeks not seen before,
+        then people, steps, weeks and the moods of days, each table's keys in one
+        query. Only a shortcut: a handler loads what was not loaded here when it
+        reads it."""
+        owners = self._weeks
+        opened: dict[str, tuple[str, str]] = {}
+        unknown = []
+        for name, _, e, oid in work:
+            if name == "Week.Opened":
+                opened[oid] = (e.person_id.hex, e.week)
+            elif name[:5] == "Week." and oid not in owners and oid not in opened:
+                unknown.append((oid,))
+        if unknown:
+            b.load((b.weeks, unknown))
+            for (oid,), row in b.weeks.current.items():
+                if row is not None:
+                    owners[oid] = (row["person_id"], row["week"])
+
+        enrolled = set()
+        people, weeks, steps = [], [], []
+        days_of: dict[tuple[str, str], str] = {}  # steps scheduled or moved in the batch
+        new_steps = set()
+        days = []
+        for name, _, e, oid in work:
+            if name[:5] != "Week.":
+                if name == "Person.Enrolled":
+                    enrolled.add(oid)
+                elif name in _PERSON_ROW and oid not in enrolled:
+                    people.append((oid,))
+                continue
+            if name in _WEEK_ROW:
+                if oid not in opened:
+                    weeks.append((oid,))
+                continue
+            owner = owners.get(oid) or opened.get(oid)
+            if owner is None:
+                continue
+            person = owner[0]
+            if name == "Week.StepScheduled":
+                key = (person, e.step_id)
+                new_steps.add(key)
+                days_of[key] = e.day.isoformat()
+                continue
+            step_id = getattr(e, "step_id", None)
+            if step_id is None:
+                continue
+            key = (person, step_id)
+            if name == "Week.StepDone":
+                if person not in enrolled:
+                    people.append((person,))
+            elif name == "Week.StepMoved":
+                days_of[key] = e.day.isoformat()
+            elif name == "Week.MoodRated" and e.moment == "after":
+                # The step's day as last seen in the batch, else most often the mood's
+                # own (a day missed is loaded when it is read).
+                days.append((person, days_of.get(key) or e.day.isoformat()))
+            if key not in new_steps:
+                steps.append(key)
+        b.load((b.people, people), (b.weeks, weeks), (b.steps, steps), (b.day_moods, days))
 
     # -- people ---------------------------------------------------------------
 
-    def enrolled(self, cur: Cursor, e: Any) -> None:
-        cur.run(
-            "INSERT INTO ss_people (person_id, locale, time_zone, enrolled_day) "
-            "VALUES (:p, :locale, :tz, :day)",
-            {"p": e.originator_id.hex, "locale": e.locale, "tz": e.time_zone,
-             "day": e.at.date().isoformat()},
-        )
+    def enrolled(self, b: Batch, e: Any, p: str) -> None:
+        b.people.insert((p,), {"person_id": p, "locale": e.locale, "time_zone": e.time_zone,
+                               "enrolled_day": e.at.date().isoformat()})
 
-    def locale_changed(self, cur: Cursor, e: Any) -> None:
-        cur.run("UPDATE ss_people SET locale = :v WHERE person_id = :p",
-                {"v": e.locale, "p": e.originator_id.hex})
+    def locale_changed(self, b: Batch, e: Any, p: str) -> None:
+        row = b.people.get((p,))
+        if row is not None:
+            row["locale"] = e.locale
 
-    def time_zone_changed(self, cur: Cursor, e: Any) -> None:
-        cur.run("UPDATE ss_people SET time_zone = :v WHERE person_id = :p",
-                {"v": e.time_zone, "p": e.originator_id.hex})
+    def time_zone_changed(self, b: Batch, e: Any, p: str) -> None:
+        row = b.people.get((p,))
+        if row is not None:
+            row["time_zone"] = e.time_zone
 
-    def relapse_plan_set(self, cur: Cursor, e: Any) -> None:
-        cur.run(
-            "UPDATE ss_people SET warning_signs = :w, boosters = :b WHERE person_id = :p",
-            {"w": json.dumps(list(e.warning_signs)), "b": json.dumps(list(e.boosters)),
-             "p": e.originator_id.hex},
-        )
+    def relapse_plan_set(self, b: Batch, e: Any, p: str) -> None:
+        row = b.people.get((p,))
+        if row is not None:
+            row["warning_signs"] = json.dumps(list(e.warning_signs))
+            row["boosters"] = json.dumps(list(e.boosters))
 
     # -- weeks ----------------------------------------------------------------
 
@@ -197,48 +561,49 @@ class ViewWriter:
         for key in [k for k, (owner, _) in self._weeks.items() if owner == person_id]:
             del self._weeks[key]
 
-    def week_opened(self, cur: Cursor, e: Any) -> None:
-        self._weeks[e.originator_id.hex] = (e.person_id.hex, e.week)
-        cur.run(
-            "INSERT INTO ss_weeks (week_aggregate_id, person_id, week) VALUES (:w, :p, :week)",
-            {"w": e.originator_id.hex, "p": e.person_id.hex, "week": e.week},
-        )
+    def week_opened(self, b: Batch, e: Any, w: str) -> None:
+        person = e.person_id.hex
+        self._weeks[w] = (person, e.week)
+        b.weeks.insert((w,), {"week_aggregate_id": w, "person_id": person, "week": e.week})
 
-    def _owner(self, cur: Cursor, e: Any) -> tuple[str, str]:
-        key = e.originator_id.hex
-        if key not in self._weeks:
-            row = cur.one("SELECT person_id, week FROM ss_weeks WHERE week_aggregate_id = :w",
-                          {"w": key})
-            assert row is not None, f"week {key} was never opened"
-            self._weeks[key] = (row["person_id"], row["week"])
-        return self._weeks[key]
+    def _owner(self, b: Batch, w: str) -> tuple[str, str]:
+        owner = self._weeks.get(w)
+        if owner is None:
+            row = b.weeks.get((w,))
+            assert row is not None, f"week {w} was never opened"
+            owner = self._weeks[w] = (row["person_id"], row["week"])
+        return owner
 
-    def week_planned(self, cur: Cursor, e: Any) -> None:
-        cur.run("UPDATE ss_weeks SET planned = 1 WHERE week_aggregate_id = :w",
-                {"w": e.originator_id.hex})
+    def week_planned(self, b: Batch, e: Any, w: str) -> None:
+        row = b.weeks.get((w,))
+        if row is not None:
+            row["planned"] = 1
 
-    def week_reviewed(self, cur: Cursor, e: Any) -> None:
+    def week_reviewed(self, b: Batch, e: Any, w: str) -> None:
         review = {"helped": list(e.helped), "barriers": list(e.barriers),
                   "adjustments": list(e.adjustments), "at": iso(e.at)}
-        cur.run("UPDATE ss_weeks SET review = :r WHERE week_aggregate_id = :w",
-                {"r": json.dumps(review), "w": e.originator_id.hex})
+        row = b.weeks.get((w,))
+        if row is not None:
+            row["review"] = json.dumps(review)
 
-    def safety_offered(self, cur: Cursor, e: Any) -> None:
-        cur.run("UPDATE ss_weeks SET safety_offers = safety_offers + 1 "
-                "WHERE week_aggregate_id = :w", {"w": e.originator_id.hex})
+    def safety_offered(self, b: Batch, e: Any, w: str) -> None:
+        row = b.weeks.get((w,))
+        if row is not None:
+            row["safety_offers"] += 1
 
     # -- steps ----------------------------------------------------------------
     # Every change to a step goes through _change_step, which takes the step's old
     # contribution out of the insights and puts its new one in, so insights always
     # equal a sum over the current steps, however the step got there.
 
-    def step_scheduled(self, cur: Cursor, e: Any) -> None:
-        person, week = self._owner(cur, e)
-        row = {
-            "person_id": person, "step_id": e.step_id, "week": week,
-            "day": iso(e.day), "part_of_day": e.part_of_day, "at_time": iso(e.at_time),
-            "slot": slot_of(e.part_of_day, e.at_time),
-            "seq": int(e.step_id.rsplit(".", 1)[1]),
+    def step_scheduled(self, b: Batch, e: Any, w: str) -> None:
+        person, week = self._owner(b, w)
+        step_id, at_time = e.step_id, e.at_time
+        row = b.steps.insert((person, step_id), {
+            "person_id": person, "step_id": step_id, "week": week,
+            "day": e.day.isoformat(), "part_of_day": e.part_of_day, "at_time": iso(at_time),
+            "slot": slot_of(e.part_of_day, at_time),
+            "seq": int(step_id.rsplit(".", 1)[1]),
             "activity_id": e.activity_id, "title": e.title, "kind": e.kind, "area": e.area,
             "value_linked": int(e.value_linked), "difficulty": e.difficulty,
             "minutes": e.minutes, "smaller": e.smaller, "smaller_minutes": e.smaller_minutes,
@@ -246,129 +611,86 @@ class ViewWriter:
             "moved_from": e.moved_from, "status": "pending", "done_at": None,
             "mastery": None, "enjoyment": None, "barrier": None,
             "mood_before": None, "mood_after": None,
-        }
-        columns = ", ".join(row)
-        values = ", ".join(f":{c}" for c in row)
-        cur.run(f"INSERT INTO ss_steps ({columns}) VALUES ({values})", row)
-        self._contribute(cur, row, +1)
+        })
+        b.contribute(row, +1)
 
     def _change_step(
         self,
-        cur: Cursor,
-        e: Any,
+        b: Batch,
+        w: str,
         step_id: str,
         derive: Callable[[dict], dict] | None = None,
         **changes: Any,
     ) -> dict:
         """Change one step row; ``derive`` computes further changes from the row as
         it stood, for changes that depend on it."""
-        person, _ = self._owner(cur, e)
-        row = cur.one("SELECT * FROM ss_steps WHERE person_id = :p AND step_id = :s",
-                      {"p": person, "s": step_id})
+        person = self._owner(b, w)[0]
+        row = b.steps.get((person, step_id))
         assert row is not None, f"unknown step {step_id}"
-        self._contribute(cur, row, -1)
+        b.contribute(row, -1)
         row.update({**changes, **(derive(row) if derive else {})})
         if "at_time" in changes or "part_of_day" in changes:
             at_time = time.fromisoformat(row["at_time"]) if row["at_time"] else None
             row["slot"] = slot_of(row["part_of_day"], at_time)
-        sets = ", ".join(f"{c} = :{c}" for c in row if c not in ("person_id", "step_id"))
-        cur.run(f"UPDATE ss_steps SET {sets} WHERE person_id = :person_id AND step_id = :step_id",
-                row)
-        self._contribute(cur, row, +1)
+        b.contribute(row, +1)
         return row
 
-    def _contribute(self, cur: Cursor, row: dict, sign: int) -> None:
-        if row["status"] == "moved_away":
-            return
-        lifted = row["mood_before"] is not None and row["mood_after"] is not None
-        params = {
-            "p": row["person_id"], "a": row["activity_id"], "slot": row["slot"],
-            "title": row["title"], "kind": row["kind"], "sc": sign,
-            "d": sign * (row["status"] == "done"), "nd": sign * (row["status"] == "not_done"),
-            "ls": sign * (row["mood_after"] - row["mood_before"]) if lifted else 0,
-            "ln": sign * lifted,
-        }
-        cur.run(
-            "INSERT INTO ss_insights (person_id, activity_id, slot, title, kind, scheduled, "
-            "done, not_done, lift_sum, lift_n) VALUES (:p, :a, :slot, :title, :kind, :sc, :d, "
-            ":nd, :ls, :ln) ON CONFLICT (person_id, activity_id, slot) DO UPDATE SET "
-            "title = :title, kind = :kind, scheduled = ss_insights.scheduled + :sc, "
-            "done = ss_insights.done + :d, not_done = ss_insights.not_done + :nd, "
-            "lift_sum = ss_insights.lift_sum + :ls, lift_n = ss_insights.lift_n + :ln",
-            params,
-        )
-        if sign < 0:
-            cur.run("DELETE FROM ss_insights WHERE person_id = :p AND activity_id = :a "
-                    "AND slot = :slot AND scheduled = 0", params)
-        if lifted:
-            cur.run(
-                "INSERT INTO ss_lifts (person_id, activity_id, kind, lift_sum, lift_n) "
-                "VALUES (:p, :a, :kind, :ls, :ln) ON CONFLICT (person_id, activity_id) "
-                "DO UPDATE SET kind = :kind, lift_sum = ss_lifts.lift_sum + :ls, "
-                "lift_n = ss_lifts.lift_n + :ln", params,
-            )
-            if sign < 0:
-                cur.run("DELETE FROM ss_lifts WHERE person_id = :p AND activity_id = :a "
-                        "AND lift_n = 0", params)
-
-    def step_done(self, cur: Cursor, e: Any) -> None:
-        row = self._change_step(cur, e, e.step_id, status="done", done_at=iso(e.at),
+    def step_done(self, b: Batch, e: Any, w: str) -> None:
+        row = self._change_step(b, w, e.step_id, status="done", done_at=iso(e.at),
                                 mastery=e.mastery, enjoyment=e.enjoyment)
-        cur.run(
-            "UPDATE ss_people SET done_total = done_total + 1, last_done_day = CASE "
-            "WHEN last_done_day IS NULL OR last_done_day < :d THEN :d ELSE last_done_day END "
-            "WHERE person_id = :p", {"d": iso(e.day), "p": row["person_id"]},
-        )
+        person = b.people.get((row["person_id"],))
+        if person is not None:
+            person["done_total"] += 1
+            day = e.day.isoformat()
+            if person["last_done_day"] is None or person["last_done_day"] < day:
+                person["last_done_day"] = day
 
-    def step_rated(self, cur: Cursor, e: Any) -> None:
+    def step_rated(self, b: Batch, e: Any, w: str) -> None:
         changes = {k: getattr(e, k) for k in ("mastery", "enjoyment") if getattr(e, k) is not None}
-        self._change_step(cur, e, e.step_id, **changes)
+        self._change_step(b, w, e.step_id, **changes)
 
     # A barrier stays with its step after the step is replanned or done: the week's
     # review asks which barriers appeared, not only which are still in the way.
 
-    def step_not_done(self, cur: Cursor, e: Any) -> None:
-        self._change_step(cur, e, e.step_id, status="not_done", barrier=e.barrier)
+    def step_not_done(self, b: Batch, e: Any, w: str) -> None:
+        self._change_step(b, w, e.step_id, status="not_done", barrier=e.barrier)
 
-    def step_moved(self, cur: Cursor, e: Any) -> None:
-        self._change_step(cur, e, e.step_id, day=iso(e.day), part_of_day=e.part_of_day,
+    def step_moved(self, b: Batch, e: Any, w: str) -> None:
+        self._change_step(b, w, e.step_id, day=e.day.isoformat(), part_of_day=e.part_of_day,
                           at_time=iso(e.at_time), status="pending")
 
-    def step_moved_away(self, cur: Cursor, e: Any) -> None:
-        self._change_step(cur, e, e.step_id, status="moved_away")
+    def step_moved_away(self, b: Batch, e: Any, w: str) -> None:
+        self._change_step(b, w, e.step_id, status="moved_away")
 
-    def step_made_smaller(self, cur: Cursor, e: Any) -> None:
+    def step_made_smaller(self, b: Batch, e: Any, w: str) -> None:
         def reopened(row: dict) -> dict:
             return {"status": "pending"} if row["status"] == "not_done" else {}
 
-        self._change_step(cur, e, e.step_id, reopened, title=e.title, minutes=e.minutes,
+        self._change_step(b, w, e.step_id, reopened, title=e.title, minutes=e.minutes,
                           is_smaller=1)
 
-    def step_swapped(self, cur: Cursor, e: Any) -> None:
+    def step_swapped(self, b: Batch, e: Any, w: str) -> None:
         self._change_step(
-            cur, e, e.step_id, activity_id=e.activity_id, title=e.title, kind=e.kind,
+            b, w, e.step_id, activity_id=e.activity_id, title=e.title, kind=e.kind,
             area=e.area, value_linked=int(e.value_linked), difficulty=e.difficulty,
             minutes=e.minutes, smaller=e.smaller, smaller_minutes=e.smaller_minutes,
             is_smaller=0, status="pending",
         )
 
-    def step_paired(self, cur: Cursor, e: Any) -> None:
-        self._change_step(cur, e, e.step_id, paired_with=e.routine)
+    def step_paired(self, b: Batch, e: Any, w: str) -> None:
+        self._change_step(b, w, e.step_id, paired_with=e.routine)
 
     # -- moods ----------------------------------------------------------------
 
-    def mood_rated(self, cur: Cursor, e: Any) -> None:
-        person, _ = self._owner(cur, e)
-        cur.run(
-            "INSERT INTO ss_moods (person_id, mood_id, day, at, value, step_id, moment) "
-            "VALUES (:p, :m, :day, :at, :v, :s, :moment)",
-            {"p": person, "m": e.mood_id, "day": iso(e.day), "at": iso(e.at), "v": e.value,
-             "s": e.step_id, "moment": e.moment},
-        )
-        if e.step_id is None:
+    def mood_rated(self, b: Batch, e: Any, w: str) -> None:
+        person = self._owner(b, w)[0]
+        at, step_id = iso(e.at), e.step_id
+        b.add_mood({"person_id": person, "mood_id": e.mood_id, "day": e.day.isoformat(),
+                    "at": at, "value": e.value, "step_id": step_id, "moment": e.moment})
+        if step_id is None:
             return
         if e.moment == "before":
-            self._change_step(cur, e, e.step_id, mood_before=e.value)
+            self._change_step(b, w, step_id, mood_before=e.value)
             return
         if e.moment == "after":
 
@@ -376,14 +698,10 @@ class ViewWriter:
                 if step["mood_before"] is not None:
                     return {}
                 # "That's up from four this morning": the latest mood earlier that day.
-                earlier = cur.one(
-                    "SELECT value FROM ss_moods WHERE person_id = :p AND day = :day AND at < :at "
-                    "AND mood_id <> :m ORDER BY at DESC, mood_id DESC LIMIT 1",
-                    {"p": person, "day": step["day"], "at": iso(e.at), "m": e.mood_id},
-                )
-                return {"mood_before": earlier["value"]} if earlier else {}
+                earlier = b.latest_mood(person, step["day"], at, e.mood_id)
+                return {"mood_before": earlier} if earlier is not None else {}
 
-            self._change_step(cur, e, e.step_id, lift, mood_after=e.value)
+            self._change_step(b, w, step_id, lift, mood_after=e.value)
 
 
 def rows_snapshot(cur: Cursor) -> dict[str, list[tuple]]:
