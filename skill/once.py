@@ -32,6 +32,9 @@ from skill.speech import speech_for
 log = logging.getLogger(__name__)
 
 TURN_FAILED: ContextVar[bool] = ContextVar("small_steps_turn_failed", default=False)
+# Asked outside any dialog, these only read (and at most enrol, which is idempotent):
+# a repeat changes nothing, so they skip the ledger's two round trips.
+READ_ONLY_INTENTS = frozenset({"GetSmallStepIntent"})
 
 __all__ = ["TURN_FAILED", "OnceSkill", "StillHandling"]
 
@@ -43,6 +46,13 @@ def _identity_of(envelope: RequestEnvelope, services: Services) -> str | None:
     identity = services.identity.identify(person.person_id if person else None,
                                           user.user_id if user else None)
     return person_id(identity.key).hex if identity else None
+
+
+def _only_reads(envelope: RequestEnvelope) -> bool:
+    intent = getattr(envelope.request, "intent", None)
+    attributes = (envelope.session.attributes if envelope.session is not None else None) or {}
+    return (intent is not None and intent.name in READ_ONLY_INTENTS
+            and not attributes.get("pending"))
 
 
 def apology(envelope: RequestEnvelope) -> ResponseEnvelope:
@@ -59,7 +69,7 @@ class OnceSkill(CustomSkill):
 
     def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
         request_id = getattr(request_envelope.request, "request_id", None)
-        if not request_id:
+        if not request_id or _only_reads(request_envelope):
             return super().invoke(request_envelope, context)
         replies = self.services.app.replies
         key = self.services.identity.key("request", request_id)
