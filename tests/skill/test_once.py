@@ -41,8 +41,9 @@ def test_reading_todays_step_skips_the_ledger_and_a_dialog_answer_does_not(speak
                                                                            server) -> None:
     app = server[1]
     speaker.launch()
+    speaker.end()
     before = _count(app, "ss_replies")
-    speaker.say(I.GET_SMALL_STEP)
-    assert _count(app, "ss_replies") == before
+    speaker.say(I.GET_SMALL_STEP)  # a new session: no dialog open
+    assert _count(app, "ss_replies") == before and speaker.pending
     speaker.say(I.YES)  # an answer in a dialog: it may store, so it is kept
     assert _count(app, "ss_replies") == before + 1
