@@ -19,6 +19,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from domain.projections.views import (
     COLUMNS,
+    COUNTERS,
     KEYS,
     TABLES,
     VIEW_TABLES,
@@ -66,8 +67,15 @@ class _SQLiteCursor:
                 sql = (f"UPDATE {table} SET "
                        + ", ".join(f"{c} = :{c}" for c in columns if c not in key)
                        + " WHERE " + " AND ".join(f"{c} = :{c}" for c in key))
-            else:
-                sql = f"DELETE FROM {table} WHERE " + " AND ".join(f"{c} = ?" for c in key)
+            elif kind == "add":
+                sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+                       f"VALUES ({', '.join(f':{c}' for c in columns)}) "
+                       f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+                       + ", ".join(f"{c} = {table}.{c} + excluded.{c}" if c in COUNTERS[table]
+                                   else f"{c} = excluded.{c}" for c in columns if c not in key))
+            else:  # prune
+                sql = (f"DELETE FROM {table} WHERE " + " AND ".join(f"{c} = ?" for c in key)
+                       + f" AND {COUNTERS[table][0]} = 0")
             self.conn.executemany(sql, rows)
 
 
@@ -81,9 +89,9 @@ def _pg_statement(kind: str, table: str, columns: tuple[str, ...] = ()) -> tuple
     encoded in C and taken apart by the server, which a pipeline can carry (COPY
     cannot)."""
     types, key = COLUMNS[table], KEYS[table]
-    if kind in ("insert", "update"):
+    if kind in ("insert", "update", "add"):
         columns = tuple(types)
-    elif kind == "delete":
+    elif kind == "prune":
         columns = key
     values = [f"x.value->>{i}" if types[c] == "TEXT" else f"(x.value->>{i})::{types[c].lower()}"
               for i, c in enumerate(columns)]
@@ -94,16 +102,23 @@ def _pg_statement(kind: str, table: str, columns: tuple[str, ...] = ()) -> tuple
     names = ", ".join(columns)
     if kind == "insert":
         sql = f"INSERT INTO {table} ({names}) SELECT {', '.join(values)} FROM {rows}"
+    elif kind == "add":
+        sql = (f"INSERT INTO {table} AS t ({names}) SELECT {', '.join(values)} FROM {rows} "
+               f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+               + ", ".join(f"{c} = t.{c} + EXCLUDED.{c}" if c in COUNTERS[table]
+                           else f"{c} = EXCLUDED.{c}" for c in columns if c not in key))
     elif kind == "update":
         named = ", ".join(f"{v} AS {c}" for v, c in zip(values, columns))
         sql = (f"UPDATE {table} AS t SET "
                + ", ".join(f"{c} = v.{c}" for c in columns if c not in key)
                + f" FROM (SELECT {named} FROM {rows}) AS v WHERE "
                + " AND ".join(f"t.{c} = v.{c}" for c in key))
-    else:
-        verb = "SELECT *" if kind == "find" else "DELETE"
-        sql = f"{verb} FROM {table} WHERE ({names}) IN (SELECT {', '.join(values)} FROM {rows})"
-    if kind in ("insert", "update"):
+    elif kind == "find":
+        sql = f"SELECT * FROM {table} WHERE ({names}) IN (SELECT {', '.join(values)} FROM {rows})"
+    else:  # prune
+        sql = (f"DELETE FROM {table} WHERE ({names}) IN (SELECT {', '.join(values)} FROM {rows}) "
+               f"AND {COUNTERS[table][0]} = 0")
+    if kind in ("insert", "update", "add"):
         pick = operator.itemgetter(*columns)
         return sql, lambda rows: (_json([pick(r) for r in rows]), len(rows))
     return sql, lambda keys: (_json(keys), len(keys))
@@ -136,9 +151,10 @@ class _PgCursor:
         return [dict(r) for r in self.curs.fetchall()]
 
     # One statement per table whatever the number of rows, and the statements of
-    # a batch sent together in a pipeline: one round trip for all of them. Each is
-    # planned as it runs (not prepared): a plan made while a table was nearly empty
-    # (early in a rebuild) would scan it whole once it has grown.
+    # a batch sent together in a pipeline: one round trip for all of them. Those
+    # that look rows up are planned as they run (not prepared): a plan made while a
+    # table was nearly empty (early in a rebuild) would scan it whole once it has
+    # grown. Inserts have one plan whatever the sizes, so they are prepared.
 
     def find(self, requests: Sequence[Find]) -> list[list[dict]]:
         if len(requests) == 1:
@@ -163,7 +179,7 @@ class _PgCursor:
         with _pipeline(self.curs.connection):
             for kind, table, rows in changes:
                 sql, encode = _pg_statement(kind, table)
-                self.curs.execute(sql, encode(rows), prepare=False)
+                self.curs.execute(sql, encode(rows), prepare=kind in ("insert", "add"))
 
 
 class ViewsMixin:

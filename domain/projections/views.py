@@ -146,10 +146,16 @@ def _schema(ddl: Iterable[str]) -> tuple[dict, dict, dict]:
 
 
 COLUMNS, DEFAULTS, KEYS = _schema(TABLES)
+# Sums over the current steps, kept by adding signed changes to them; the first
+# counter is zero exactly when nothing is summed, and then the row goes.
+COUNTERS = {
+    "ss_insights": ("scheduled", "done", "not_done", "lift_sum", "lift_n"),
+    "ss_lifts": ("lift_n", "lift_sum"),
+}
 
 # A batch's reads and writes, for Cursor.find and Cursor.write.
 Find = tuple[str, tuple[str, ...], Sequence[tuple]]  # table, columns, values to match
-Change = tuple[str, str, Sequence[Any]]  # "insert"/"update" and row dicts, or "delete" and keys
+Change = tuple[str, str, Sequence[Any]]  # kind, table, row dicts or keys (Cursor.write)
 
 
 class Cursor(Protocol):
@@ -171,7 +177,10 @@ class Cursor(Protocol):
     def write(self, changes: Sequence[Change]) -> None:
         """In order: ("insert", table, rows) adds rows (dicts of every column),
         ("update", table, rows) sets every column of the rows with those primary
-        keys, ("delete", table, keys) deletes the rows with those primary keys."""
+        keys, ("add", table, rows) adds each row's COUNTERS to the row with its key
+        and sets its other columns, or inserts it where there is none, and ("prune",
+        table, keys) deletes those of the rows with those primary keys whose first
+        counter is zero."""
         ...
 
 
@@ -197,8 +206,8 @@ class Rows:
     """The rows of one view table that a batch reads or changes, by primary key.
 
     Each is loaded at most once (the keys of a batch together), changed in memory
-    as a dict, and written back by ``changes``: a statement for the rows deleted,
-    one for those changed and one for the new ones, however often each changed."""
+    as a dict, and written back by ``changes``: a statement for the rows changed and
+    one for the new ones, however often each changed."""
 
     def __init__(self, batch: Batch, table: str):
         self.batch = batch
@@ -246,23 +255,18 @@ class Rows:
         self.current[key] = row
         return row
 
-    def delete(self, key: tuple) -> None:
-        self.current[key] = None
-
     def changes(self) -> list[Change]:
-        inserts, updates, deletes = [], [], []
+        inserts, updates = [], []
         stored = self.stored
         for key, row in self.current.items():
-            before = stored[key]
             if row is None:
-                if before is not None:
-                    deletes.append(key)
-            elif before is None:
+                continue
+            before = stored[key]
+            if before is None:
                 inserts.append(row)
             elif row != before:
                 updates.append(row)
-        return [change for change in (("delete", self.table, deletes),
-                                      ("update", self.table, updates),
+        return [change for change in (("update", self.table, updates),
                                       ("insert", self.table, inserts)) if change[2]]
 
 
@@ -293,11 +297,11 @@ class DayMoods:
 class Batch:
     """One batch of events applied in memory, then written in a few statements.
 
-    Insights and lifts are sums over the current steps: each change to a step is
-    recorded as the step's contribution taken out (-1) and put back (+1). They are
-    replayed, key by key in order, on the stored rows when the batch is written, with
-    the same rule as when each went straight to the table: a row whose count falls
-    to zero as a contribution is taken out is deleted."""
+    Insights and lifts are sums over the current steps: each change to a step takes
+    the step's old contribution out (-1) and puts its new one in (+1). A batch adds
+    up those contributions per row and adds the totals to the stored rows without
+    reading them, setting title and kind as the last contribution had them; a row
+    that had a contribution taken out goes if nothing is left in it."""
 
     def __init__(self, cur: Cursor):
         self.cur = cur
@@ -305,11 +309,11 @@ class Batch:
         self.weeks = Rows(self, "ss_weeks")
         self.steps = Rows(self, "ss_steps")
         self.moods = Rows(self, "ss_moods")
-        self.insights = Rows(self, "ss_insights")
-        self.lifts = Rows(self, "ss_lifts")
         self.day_moods = DayMoods()
-        self.insight_changes: dict[tuple, list[tuple]] = {}
-        self.lift_changes: dict[tuple, list[tuple]] = {}
+        # key -> [title, kind, scheduled, done, not_done, lift_sum, lift_n, taken out]
+        self.insights: dict[tuple, list] = {}
+        # key -> [kind, lift_n, lift_sum, taken out]
+        self.lifts: dict[tuple, list] = {}
 
     def load(self, *wanted: tuple[Rows | DayMoods, Iterable[tuple]]) -> None:
         """Load what is missing of each (rows, keys) with one ``find`` for all."""
@@ -352,63 +356,50 @@ class Batch:
         lifted = before is not None and after is not None
         lift = sign * (after - before) if lifted else 0
         key = (row["person_id"], row["activity_id"], row["slot"])
-        change = (sign, row["title"], row["kind"], sign if status == "done" else 0,
-                  sign if status == "not_done" else 0, lift, sign if lifted else 0)
-        changes = self.insight_changes.get(key)
-        if changes is None:
-            self.insight_changes[key] = [change]
-        else:
-            changes.append(change)
+        total = self.insights.get(key)
+        if total is None:
+            total = self.insights[key] = [None, None, 0, 0, 0, 0, 0, False]
+        total[0], total[1] = row["title"], row["kind"]
+        total[2] += sign
+        if status == "done":
+            total[3] += sign
+        elif status == "not_done":
+            total[4] += sign
+        if sign < 0:
+            total[7] = True
         if lifted:
-            self.lift_changes.setdefault(key[:2], []).append((sign, row["kind"], lift))
-
-    def _settle_insights(self) -> None:
-        current = self.insights.current
-        for key, changes in self.insight_changes.items():
-            row = current[key]
-            for sign, title, kind, done, not_done, lift_sum, lift_n in changes:
-                if row is None:
-                    row = self.insights.insert(key, {
-                        "person_id": key[0], "activity_id": key[1], "slot": key[2],
-                        "title": title, "kind": kind, "scheduled": sign, "done": done,
-                        "not_done": not_done, "lift_sum": lift_sum, "lift_n": lift_n})
-                else:
-                    row["title"], row["kind"] = title, kind
-                    row["scheduled"] += sign
-                    row["done"] += done
-                    row["not_done"] += not_done
-                    row["lift_sum"] += lift_sum
-                    row["lift_n"] += lift_n
-                if sign < 0 and row["scheduled"] == 0:
-                    self.insights.delete(key)
-                    row = None
-
-    def _settle_lifts(self) -> None:
-        current = self.lifts.current
-        for key, changes in self.lift_changes.items():
-            row = current[key]
-            for sign, kind, lift_sum in changes:
-                if row is None:
-                    row = self.lifts.insert(key, {"person_id": key[0], "activity_id": key[1],
-                                                  "kind": kind, "lift_sum": lift_sum,
-                                                  "lift_n": sign})
-                else:
-                    row["kind"] = kind
-                    row["lift_sum"] += lift_sum
-                    row["lift_n"] += sign
-                if sign < 0 and row["lift_n"] == 0:
-                    self.lifts.delete(key)
-                    row = None
+            total[5] += lift
+            total[6] += sign
+            key = key[:2]
+            total = self.lifts.get(key)
+            if total is None:
+                total = self.lifts[key] = [None, 0, 0, False]
+            total[0] = row["kind"]
+            total[1] += sign
+            total[2] += lift
+            if sign < 0:
+                total[3] = True
 
     def flush(self) -> None:
         """Write the batch: every change of every table in one ``write``."""
-        self.load((self.insights, self.insight_changes), (self.lifts, self.lift_changes))
-        self._settle_insights()
-        self._settle_lifts()
         changes: list[Change] = []
-        for rows in (self.people, self.weeks, self.steps, self.moods, self.insights,
-                     self.lifts):
+        for rows in (self.people, self.weeks, self.steps, self.moods):
             changes += rows.changes()
+        if self.insights:
+            changes.append(("add", "ss_insights", [
+                {"person_id": p, "activity_id": a, "slot": slot, "title": t[0], "kind": t[1],
+                 "scheduled": t[2], "done": t[3], "not_done": t[4], "lift_sum": t[5],
+                 "lift_n": t[6]} for (p, a, slot), t in self.insights.items()]))
+            pruned = [key for key, t in self.insights.items() if t[7]]
+            if pruned:
+                changes.append(("prune", "ss_insights", pruned))
+        if self.lifts:
+            changes.append(("add", "ss_lifts", [
+                {"person_id": p, "activity_id": a, "kind": t[0], "lift_sum": t[2],
+                 "lift_n": t[1]} for (p, a), t in self.lifts.items()]))
+            pruned = [key for key, t in self.lifts.items() if t[3]]
+            if pruned:
+                changes.append(("prune", "ss_lifts", pruned))
         if changes:
             self.cur.write(changes)
 
