@@ -222,7 +222,8 @@ def pending(aggregates: list[object]) -> int:
 
 
 def seed(app: SmallSteps, events: int) -> int:
-    """Store about ``events`` events (a little more: the last day is finished)."""
+    """Store at least ``events`` events (a few more: the last person's day is
+    finished); returns how many."""
     people = max(1, round(events / EVENTS_PER_PERSON))
     seeder = Seeder(people, random.Random(7))
     enrolments = [s.person for s in seeder.people]
