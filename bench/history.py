@@ -41,7 +41,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -51,6 +50,7 @@ from typing import Any, TypeVar
 if __package__ in (None, ""):  # run as a plain script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import log, postgres_store  # noqa: E402
 from domain.app import SmallSteps  # noqa: E402
 from domain.catalogue import starter  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
@@ -68,10 +68,6 @@ LAST_DAY = date(2026, 11, 23)  # the veteran's last day of history; the newcomer
 MORNING = 8  # hour (UTC) of a day's first command; Europe/London stays on the same date
 TIME_ZONE, LOCALE = "Europe/London", "en-GB"
 T = TypeVar("T")
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def set_clock(clock: FixedClock, day: date, hour: int = MORNING, minute: int = 0) -> None:
@@ -209,19 +205,7 @@ def sqlite_store() -> Iterator[str]:
         yield f"sqlite:///{tmp}/bench.sqlite"
 
 
-@contextmanager
-def postgres_store() -> Iterator[str]:
-    import psycopg
-
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    try:
-        yield f"{PG_URL}?schema={schema}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
-STORES = {"sqlite": sqlite_store, "postgres": postgres_store}
+STORES = {"sqlite": sqlite_store, "postgres": lambda: postgres_store(PG_URL)}
 
 
 def run_store(name: str, repeats: int, years: int) -> float:

@@ -44,9 +44,7 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -55,6 +53,10 @@ if __package__ in (None, ""):  # run as a plain script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from bench.common import log, postgres_store, server_version  # noqa: E402
+from skill.envelopes import Device, SlotValue  # noqa: E402
+
 PG_URL = os.environ.get("SMALL_STEPS_BENCH_PG") or os.environ.get(
     "SMALL_STEPS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/small_steps_test")
 LEVELS = (1, 8, 32)
@@ -65,63 +67,30 @@ ZONE = "Europe/London"
 TARGET_RATIO, TARGET_P99_MS = 0.7, 100.0
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 # -- envelopes --------------------------------------------------------------------------
 
+SONG = SlotValue("played my favourite song", "favourite-song", "ActivityType")
 
-def _envelope(user: str, request: dict[str, Any], attributes: dict[str, Any] | None = None,
-              new: bool = True) -> dict[str, Any]:
+
+def _device(user: str) -> Device:
     from tests.stack import SKILL_ID
 
-    application = {"applicationId": SKILL_ID}
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "version": "1.0",
-        "session": {"new": new, "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
-                    "application": application, "attributes": attributes or {},
-                    "user": {"userId": user}},
-        "context": {"System": {"application": application, "user": {"userId": user},
-                               "device": {"deviceId": "amzn1.ask.device.BENCH",
-                                          "supportedInterfaces": {}}}},
-        "request": {"type": "IntentRequest", "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-                    "timestamp": now, "locale": "en-GB", "dialogState": "STARTED", **request},
-    }
-
-
-def _intent(name: str, slots: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"intent": {"name": name, "confirmationStatus": "NONE", "slots": slots or {}}}
-
-
-SONG = {"activity": {"name": "activity", "confirmationStatus": "NONE",
-                     "value": "played my favourite song", "resolutions": {
-                         "resolutionsPerAuthority": [{
-                             "authority": "amzn1.er-authority.echo-sdk.local.ActivityType",
-                             "status": {"code": "ER_SUCCESS_MATCH"},
-                             "values": [{"value": {"name": "played my favourite song",
-                                                   "id": "favourite-song"}}]}]}}}
+    return Device(application_id=SKILL_ID, user_id=user, device_id="amzn1.ask.device.BENCH",
+                  locale="en-GB")
 
 
 def requests_for(kind: str, count: int, people: list[str], fresh: Iterator[str],
                  week: str) -> list[list[dict[str, Any]]]:
     """`count` requests as sequences that must go in order on one connection."""
-    if kind in ("today", "hello"):
-        return [[_envelope(people[i % len(people)], _intent("GetSmallStepIntent"))]
-                for i in range(count)]
-    if kind == "summary":
-        return [[_envelope(people[i % len(people)], _intent("WeeklySummaryIntent"))]
-                for i in range(count)]
+    if kind in ("today", "hello", "summary"):
+        intent = "WeeklySummaryIntent" if kind == "summary" else "GetSmallStepIntent"
+        return [[_device(people[i % len(people)]).intent(intent)] for i in range(count)]
     pairs = []
     for _ in range(count // 2):
-        user = next(fresh)  # enrolled, nothing logged yet: the step will be <week>.1
-        done = _envelope(user, _intent("LogDoneIntent", SONG))
-        mood = _envelope(user, _intent("RateMoodIntent", {"mood": {
-            "name": "mood", "confirmationStatus": "NONE", "value": "7"}}),
-            {"pending": {"what": "mood_after", "step": f"{week}.1"}}, new=False)
-        mood["session"]["sessionId"] = done["session"]["sessionId"]
-        pairs.append([done, mood])
+        device = _device(next(fresh))  # enrolled, nothing logged yet: the step will be <week>.1
+        done = device.intent("LogDoneIntent", {"activity": SONG})
+        device.attributes = {"pending": {"what": "mood_after", "step": f"{week}.1"}}
+        pairs.append([done, device.intent("RateMoodIntent", {"mood": "7"})])
     return pairs
 
 
@@ -228,18 +197,6 @@ def load(base: str, key_pem: bytes, cert_url: str, sequences: list[list[dict]],
 # -- the store ----------------------------------------------------------------------------
 
 
-@contextmanager
-def postgres_store() -> Iterator[str]:
-    import psycopg
-
-    schema = f"bench_load_{uuid.uuid4().hex[:8]}"
-    try:
-        yield f"{PG_URL}?schema={schema}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
 def seed(store: str, identity_key: str, planned: int, fresh: int) -> tuple[list[str], list[str],
                                                                            str]:
     """`planned` people with a week under way (two steps today, one done with a mood);
@@ -278,10 +235,7 @@ def seed(store: str, identity_key: str, planned: int, fresh: int) -> tuple[list[
 
 
 def machine() -> str:
-    import psycopg
-
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        pg = conn.execute("SHOW server_version").fetchone()[0]
+    pg = server_version(PG_URL)
     return (f"{os.cpu_count()} cores, Python {platform.python_version()}, "
             f"PostgreSQL {pg}, {platform.system()} {platform.release()}")
 
@@ -305,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"server: {workers} gunicorn workers x {threads} threads; verification on")
     identity = "bench-identity-key"
     with tempfile.TemporaryDirectory(prefix="small-steps-load-") as tmp, \
-            postgres_store() as store:
+            postgres_store(PG_URL, "bench_load") as store:
         work = Path(tmp)
         signer = stack.Signer(work / "trust")
         key_pem = signer.chain.key.private_bytes(

@@ -43,9 +43,6 @@ import platform
 import random
 import sys
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -53,6 +50,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a plain script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import log, postgres_store, server_version  # noqa: E402
 from domain.app import CATCH_UP_BATCH, SmallSteps  # noqa: E402
 from domain.catalogue import Activity, starter  # noqa: E402
 from domain.clock import week_id  # noqa: E402
@@ -69,10 +67,6 @@ FIRST_DAY = date(2026, 1, 5)  # a Monday
 EVENTS_PER_PERSON = 600  # about four months of daily use each
 PLACES = (("en-GB", "Europe/London"), ("en-US", "America/New_York"),
           ("en-AU", "Australia/Sydney"), ("en-IN", "Asia/Kolkata"))
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # -- seeding: people living day after day --------------------------------------------
@@ -291,25 +285,6 @@ def rebuild(app: SmallSteps) -> float:
     return time.perf_counter() - started
 
 
-def server_version(url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(url) as conn:
-        return conn.execute("SHOW server_version").fetchone()[0]
-
-
-@contextmanager
-def postgres_store() -> Iterator[str]:
-    import psycopg
-
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    try:
-        yield f"{PG_URL}?schema={schema}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000,
@@ -318,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.events < 1:
         parser.error("--events must be at least 1")
 
-    with postgres_store() as url:
+    with postgres_store(PG_URL) as url:
         app = SmallSteps.from_store(url)
         try:
             log(f"seeding about {args.events:,} events...")
