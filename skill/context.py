@@ -11,6 +11,7 @@ from datetime import date
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import RequestEnvelope
 
 from domain.app import SmallSteps
 from domain.clock import local_date
@@ -34,6 +35,17 @@ class Services:
     zones: TimeZoneCache = field(default_factory=TimeZoneCache)
 
 
+def identify(envelope: RequestEnvelope, hasher: IdentityHasher) -> Identity | None:
+    """Who is speaking: the voice profile if Alexa recognised one, else the account
+    (from the context, or the session for older envelopes)."""
+    system = envelope.context.system if envelope.context else None
+    person = system.person if system is not None else None
+    user = system.user if system is not None else None
+    if user is None and envelope.session is not None:
+        user = envelope.session.user
+    return hasher.identify(person.person_id if person else None, user.user_id if user else None)
+
+
 class NoIdentity(Exception):
     """The request names neither a person nor a user."""
 
@@ -46,13 +58,7 @@ class RequestContext:
         envelope = handler_input.request_envelope
         self.locale: str = getattr(envelope.request, "locale", None) or DEFAULT_LOCALE
         self.speech: Speech = speech_for(self.locale)
-        system = envelope.context.system if envelope.context else None
-        person = system.person if system is not None else None
-        user = system.user if system is not None else None
-        if user is None and envelope.session is not None:
-            user = envelope.session.user
-        self.identity: Identity | None = services.identity.identify(
-            person.person_id if person else None, user.user_id if user else None)
+        self.identity: Identity | None = identify(envelope, services.identity)
         self._profile: Person | None = None
 
     @property

@@ -26,7 +26,7 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from domain.person import person_id
 from domain.replies import StillHandling
-from skill.context import Services
+from skill.context import Services, identify
 from skill.speech import speech_for
 
 log = logging.getLogger(__name__)
@@ -37,15 +37,6 @@ TURN_FAILED: ContextVar[bool] = ContextVar("small_steps_turn_failed", default=Fa
 READ_ONLY_INTENTS = frozenset({"GetSmallStepIntent"})
 
 __all__ = ["TURN_FAILED", "OnceSkill", "StillHandling"]
-
-
-def _identity_of(envelope: RequestEnvelope, services: Services) -> str | None:
-    system = envelope.context.system if envelope.context else None
-    person = system.person if system is not None else None
-    user = system.user if system is not None else None
-    identity = services.identity.identify(person.person_id if person else None,
-                                          user.user_id if user else None)
-    return person_id(identity.key).hex if identity else None
 
 
 def _only_reads(envelope: RequestEnvelope) -> bool:
@@ -74,7 +65,8 @@ class OnceSkill(CustomSkill):
         replies = self.services.app.replies
         key = self.services.identity.key("request", request_id)
         try:
-            claim = replies.claim(key, _identity_of(request_envelope, self.services))
+            who = identify(request_envelope, self.services.identity)
+            claim = replies.claim(key, person_id(who.key).hex if who else None)
         except StillHandling:
             raise
         except Exception as e:  # noqa: BLE001 - the store is down: say sorry, store nothing
