@@ -9,14 +9,14 @@ import re
 import shutil
 import ssl
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.infra import nginx
 from tests.infra.conftest import SMALL_STEPS, Provisioned, script_env
-from tests.infra.test_provision import free_port, stop, wait_for
+from tests.infra.test_provision import stop
+from tests.stack import free_port, wait_until
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")]
@@ -54,8 +54,9 @@ def test_nginx_in_front_of_the_production_server(provisioned: Provisioned, tmp_p
     proxy = nginx.start(tmp_path / "nginx", http_port=http_port, https_port=https_port,
                         upstream_port=app_port)
     try:
-        status, headers, body = wait_for(lambda: (r := request(https_port, "GET", "/healthz"))
-                                         and r[0] == 200 and r)
+        status, headers, body = wait_until(
+            lambda: (r := request(https_port, "GET", "/healthz")) and r[0] == 200 and r,
+            15, "nginx and the server")
         assert json.loads(body)["store"] == "postgresql"
         assert re.fullmatch(r"[0-9a-f]{32}", headers["x-request-id"])  # nginx's $request_id
 

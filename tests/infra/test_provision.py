@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -19,6 +18,7 @@ from psycopg import errors
 from domain.app import SmallSteps
 from domain.clock import FixedClock
 from tests.infra.conftest import SMALL_STEPS, Provisioned, run, script_env, superuser
+from tests.stack import free_port, wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -138,26 +138,6 @@ def test_provisioning_again_is_harmless(provisioned: Provisioned):
     assert row[0] != hashes[p.app] and row[0].startswith("SCRAM-SHA-256$")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(check, seconds: float = 15.0):  # noqa: ANN001, ANN201
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            result = check()
-        except (OSError, urllib.error.URLError):
-            result = None
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.1)
-
-
 def stop(process: subprocess.Popen) -> int:
     process.send_signal(signal.SIGTERM)
     try:
@@ -193,7 +173,7 @@ def test_the_server_runs_as_the_app_role(provisioned: Provisioned, tmp_path):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                 return json.load(r)
 
-        first = wait_for(health)
+        first = wait_until(health, 15, "the server")
         assert first == {"status": "ok", "store": "postgresql", "events": 0, "projection_lag": 0}
         app.enrol("erin", "en-GB", "Europe/London")
         head = app.recorder.max_notification_id()
@@ -214,9 +194,11 @@ def test_the_projector_follows_as_the_app_role(provisioned: Provisioned, tmp_pat
     projector = subprocess.Popen([SMALL_STEPS, "projector"], env=app_env(p, tmp_path),
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(lambda: app.views.position() == app.recorder.max_notification_id())
+        wait_until(lambda: app.views.position() == app.recorder.max_notification_id(), 15,
+                   "the views")
         app.enrol("finn", "en-GB", "Europe/London")  # applied by the runner, not a catch-up
-        wait_for(lambda: app.views.position() == app.recorder.max_notification_id())
+        wait_until(lambda: app.views.position() == app.recorder.max_notification_id(), 15,
+                   "the views")
         time.sleep(1.0)  # long enough for a failing runner to have said so
     finally:
         app.close()
