@@ -5,18 +5,9 @@
 # missing; never starts or enables anything (policy-rc.d forbids service starts).
 set -euo pipefail
 
-say() { echo "ensure-infra-tools: $*"; }
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        say "need root (or sudo) to run: $*" >&2
-        exit 1
-    fi
-}
+NAME=ensure-infra-tools
+# shellcheck source=scripts/lib.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
@@ -25,7 +16,7 @@ if [ ${#missing[@]} -eq 0 ]; then
     say "nginx and systemd-analyze are here"
     exit 0
 fi
-say "installing ${missing[*]} with apt-get (no services started)"
+say "${missing[*]} missing; no services will be started"
 policy=/usr/sbin/policy-rc.d
 made_policy=0
 if [ ! -e "$policy" ]; then
@@ -34,5 +25,4 @@ if [ ! -e "$policy" ]; then
     made_policy=1
 fi
 trap '[ "$made_policy" -eq 1 ] && as_root rm -f "$policy"' EXIT
-as_root apt-get update -q
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt_install --no-install-recommends "${missing[@]}"

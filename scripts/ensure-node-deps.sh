@@ -7,24 +7,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 E2E="$ROOT/tests/e2e"
-say() { echo "ensure-node-deps: $*"; }
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        say "need root (or sudo) to run: $*" >&2
-        exit 1
-    fi
-}
-
-apt_install() {
-    say "installing $* with apt-get"
-    as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
-}
+NAME=ensure-node-deps
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
 
 # Debian's nodejs package has no npm; NodeSource's has it built in. So install
 # npm on its own only when node is there and npm is not.
