@@ -25,14 +25,14 @@ KEEP_SECONDS = 15 * 60
 ABANDONED_SECONDS = 30.0  # a claim this old with no reply was cut off (a worker died)
 PRUNE_CHANCE = 0.02  # a claim in fifty also clears out replies past KEEP_SECONDS
 
-DDL = ("""CREATE TABLE IF NOT EXISTS ss_replies (
+DDL = ("""CREATE TABLE IF NOT EXISTS {table} (
         reply_key TEXT PRIMARY KEY,
         person_id TEXT,
         claimed_at DOUBLE PRECISION NOT NULL,
         reply TEXT
     )""",
-    "CREATE INDEX IF NOT EXISTS ss_replies_claimed ON ss_replies (claimed_at)",
-    "CREATE INDEX IF NOT EXISTS ss_replies_person ON ss_replies (person_id)")
+    "CREATE INDEX IF NOT EXISTS ss_replies_claimed ON {table} (claimed_at)",
+    "CREATE INDEX IF NOT EXISTS ss_replies_person ON {table} (person_id)")
 
 
 @dataclass(frozen=True)
@@ -52,16 +52,14 @@ class Replies:
         self.datastore = datastore
         self.postgres = postgres
         self.table = (f'"{datastore.schema}".ss_replies' if postgres else "ss_replies")
+        self.mark = "%s" if postgres else "?"  # the driver's parameter placeholder
 
     # -- schema ---------------------------------------------------------------
 
     def create_table(self) -> None:
         with self._cursor() as run:
             for statement in DDL:
-                if self.postgres:
-                    statement = statement.replace(" ss_replies ", f" {self.table} ")
-                    statement = statement.replace(" ss_replies (", f" {self.table} (")
-                run(statement)
+                run(statement.format(table=self.table))
 
     # -- claims ---------------------------------------------------------------
 
@@ -73,11 +71,11 @@ class Replies:
         now = time.time()
         with self._cursor() as run:
             if random.random() < PRUNE_CHANCE:
-                run(f"DELETE FROM {self.table} WHERE claimed_at < {self._p(0)}",
+                run(f"DELETE FROM {self.table} WHERE claimed_at < {self.mark}",
                     (now - KEEP_SECONDS,))
             claimed = run(
                 f"INSERT INTO {self.table} (reply_key, person_id, claimed_at) "
-                f"VALUES ({self._p(0)}, {self._p(1)}, {self._p(2)}) "
+                f"VALUES ({self.mark}, {self.mark}, {self.mark}) "
                 "ON CONFLICT (reply_key) DO NOTHING", (key, person_id, now))
         if claimed:
             return Claim(fresh=True)
@@ -86,11 +84,11 @@ class Replies:
         while True:
             with self._cursor() as run:
                 row = run(f"SELECT reply, claimed_at FROM {self.table} "
-                          f"WHERE reply_key = {self._p(0)}", (key,), fetch=True)
+                          f"WHERE reply_key = {self.mark}", (key,), fetch=True)
                 if row is not None and row[0] is None and row[1] < time.time() - ABANDONED_SECONDS:
                     # Whoever claimed it never finished: take the claim over.
-                    taken = run(f"UPDATE {self.table} SET claimed_at = {self._p(0)} "
-                                f"WHERE reply_key = {self._p(1)} AND claimed_at = {self._p(2)} "
+                    taken = run(f"UPDATE {self.table} SET claimed_at = {self.mark} "
+                                f"WHERE reply_key = {self.mark} AND claimed_at = {self.mark} "
                                 "AND reply IS NULL", (time.time(), key, row[1]))
                     if taken:
                         return Claim(fresh=True)
@@ -105,22 +103,19 @@ class Replies:
 
     def keep(self, key: str, reply: str) -> None:
         with self._cursor() as run:
-            run(f"UPDATE {self.table} SET reply = {self._p(0)} WHERE reply_key = {self._p(1)}",
+            run(f"UPDATE {self.table} SET reply = {self.mark} WHERE reply_key = {self.mark}",
                 (reply, key))
 
     def release(self, key: str) -> None:
         with self._cursor() as run:
-            run(f"DELETE FROM {self.table} WHERE reply_key = {self._p(0)} AND reply IS NULL",
+            run(f"DELETE FROM {self.table} WHERE reply_key = {self.mark} AND reply IS NULL",
                 (key,))
 
     def forget_person(self, person_id: str) -> int:
         with self._cursor() as run:
-            return run(f"DELETE FROM {self.table} WHERE person_id = {self._p(0)}", (person_id,))
+            return run(f"DELETE FROM {self.table} WHERE person_id = {self.mark}", (person_id,))
 
     # -- plumbing -------------------------------------------------------------
-
-    def _p(self, _: int) -> str:
-        return "%s" if self.postgres else "?"
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:

@@ -23,8 +23,8 @@ REQUEST_ID_HEADER = "X-Request-Id"
 _GOOD_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _ALEXA_ID = re.compile(r"amzn1\.[A-Za-z0-9._\-]+")
 # Structured fields a log call may add with ``extra=``; anything else is dropped.
-FIELDS = ("method", "path", "status", "ms", "request_type", "intent", "dialog", "workers",
-          "threads", "position", "head", "lag", "events", "rate", "store", "bind", "error")
+FIELDS = ("method", "path", "status", "ms", "request_type", "intent", "workers", "threads",
+          "position", "head", "lag", "events", "error")
 
 
 def scrub(text: str) -> str:
