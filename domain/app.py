@@ -36,7 +36,7 @@ from eventsourcing.persistence import (
 
 from domain import suggest
 from domain.catalogue import Activity
-from domain.clock import Clock, SystemClock, local_date, previous_week, week_days, week_id, zone
+from domain.clock import Clock, SystemClock, local_date, week_days, week_id, zone
 from domain.erasure import PostgresLog, SQLiteLog, placeholder_maker
 from domain.errors import (
     CannotMakeSmaller,

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import importlib.util
 import multiprocessing as mp
-import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -43,11 +41,16 @@ def store(pg_schema_url: str) -> str:
     return pg_schema_url
 
 
-def _count(store: str, sql: str) -> int:
+def _query(store: str, sql: str) -> list[tuple]:
+    """Rows of `sql` run in the store's own schema."""
     schema = store.rsplit("schema=", 1)[1]
     with psycopg.connect(store.split("?", 1)[0], autocommit=True) as conn:
         conn.execute(f'SET search_path TO "{schema}"')
-        return conn.execute(sql).fetchone()[0]
+        return conn.execute(sql).fetchall()
+
+
+def _count(store: str, sql: str) -> int:
+    return _query(store, sql)[0][0]
 
 
 def _events(store: str) -> int:
@@ -118,11 +121,7 @@ def test_four_processes_log_done_and_mood_for_one_person_at_once(store: str,
 
 
 def _topics(store: str) -> dict[str, int]:
-    schema = store.rsplit("schema=", 1)[1]
-    with psycopg.connect(store.split("?", 1)[0], autocommit=True) as conn:
-        conn.execute(f'SET search_path TO "{schema}"')
-        return dict(conn.execute("SELECT topic, count(*) FROM smallsteps_events "
-                                 "GROUP BY topic").fetchall())
+    return dict(_query(store, "SELECT topic, count(*) FROM smallsteps_events GROUP BY topic"))
 
 
 # -- Alexa retries --------------------------------------------------------------------
