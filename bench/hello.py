@@ -8,6 +8,13 @@ request verification (skill/verification.py: certificate chain, signature,
 timestamp, skill id) with the same trust root. It has no store: what it costs is
 what any verified ASK skill on this stack costs before it does anything.
 
+With ``--floor read`` or ``--floor write`` each request also does the least a skill
+with a PostgreSQL store can do: one ``SELECT 1``, or one row inserted and committed
+(a durable write), on a pooled connection (HELLO_FLOOR_PG: the server's URL;
+HELLO_FLOOR_TABLE: a table with one text column, for ``write``). bench/load.py
+measures both beside the plain baseline, to show what part of the baseline's
+throughput a round trip to the database, or a commit, leaves.
+
     .venv/bin/python bench/hello.py --port 8001 --workers 4 --threads 4
 """
 
@@ -30,15 +37,37 @@ from ask_sdk_model import Response  # noqa: E402
 
 
 class HelloWorldHandler(AbstractRequestHandler):
+    def __init__(self, floor: Any = None):
+        self.floor = floor
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        if self.floor is not None:
+            self.floor(handler_input.request_envelope.request.request_id)
         return (handler_input.response_builder.speak("Hello world!")
                 .set_should_end_session(True).response)
 
 
-def create_hello_app(env: dict[str, str]) -> Any:
+class Floor:
+    """One SELECT 1 (``read``) or one committed INSERT (``write``) per request."""
+
+    def __init__(self, kind: str, env: dict[str, str]):
+        from psycopg_pool import ConnectionPool
+
+        self.pool = ConnectionPool(env["HELLO_FLOOR_PG"], min_size=2, max_size=4, open=True,
+                                   kwargs={"autocommit": True})
+        table = env.get("HELLO_FLOOR_TABLE", "")
+        self.sql = "SELECT 1" if kind == "read" else f"INSERT INTO {table} VALUES (%s)"
+        self.params = kind == "write"
+
+    def __call__(self, request_id: str) -> None:
+        with self.pool.connection() as conn:
+            conn.execute(self.sql, (request_id,) if self.params else None, prepare=True)
+
+
+def create_hello_app(env: dict[str, str], floor: str = "none") -> Any:
     from skill import sdk_compat
 
     sdk_compat.install()  # as skill/web.py does, before flask_ask_sdk imports certvalidator
@@ -52,7 +81,7 @@ def create_hello_app(env: dict[str, str]) -> Any:
     from skill.verification import AlexaRequestVerifier, sdk_verifier
 
     sb = SkillBuilder()
-    sb.add_request_handler(HelloWorldHandler())
+    sb.add_request_handler(HelloWorldHandler(None if floor == "none" else Floor(floor, env)))
     web = Flask("hello_world")
     web.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     web.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
@@ -74,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--floor", choices=("none", "read", "write"), default="none",
+                        help="also one SELECT 1, or one committed INSERT, per request")
     args = parser.parse_args(argv)
     env = dict(os.environ)
     settings = Settings.from_env(env, host=args.host, port=args.port)
@@ -83,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                                    threads=args.threads or settings.threads)
     level = env.get("SMALL_STEPS_LOG_LEVEL", "WARNING")
     configure(level)
-    ProductionServer(env, settings, level, loader=lambda: create_hello_app(env)).run()
+    ProductionServer(env, settings, level, loader=lambda: create_hello_app(env, args.floor)).run()
     return 0
 
 

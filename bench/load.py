@@ -9,6 +9,10 @@ What runs (all on loopback, each a process of its own, as in production):
 - The baseline: bench/hello.py, a minimal hello-world ASK skill through the same
   stack (gunicorn with the same workers and threads, Flask, flask-ask-sdk, the same
   verifier and trust root), sent the same envelopes as "today".
+- Two floors, for context (not part of the ratio): the same hello world that also
+  does one ``SELECT 1`` per request (hello_read), or inserts and commits one row
+  (hello_write), on a pooled connection to the same PostgreSQL server. No skill
+  that reads its store, or stores what it heard, can beat these on this machine.
 
 Three kinds of request, each at concurrency 1, 8 and 32 (keep-alive client threads
 spread over client processes, every request signed beforehand):
@@ -82,7 +86,7 @@ def _device(user: str) -> Device:
 def requests_for(kind: str, count: int, people: list[str], fresh: Iterator[str],
                  week: str) -> list[list[dict[str, Any]]]:
     """`count` requests as sequences that must go in order on one connection."""
-    if kind in ("today", "hello", "summary"):
+    if kind in ("today", "summary") or kind.startswith("hello"):
         intent = "WeeklySummaryIntent" if kind == "summary" else "GetSmallStepIntent"
         return [[_device(people[i % len(people)]).intent(intent)] for i in range(count)]
     pairs = []
@@ -241,6 +245,8 @@ def machine() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import psycopg
+
     from tests import stack
     from tests.skill import certs
 
@@ -275,14 +281,21 @@ def main(argv: list[str] | None = None) -> int:
         fresh = iter(newcomers)
         env = {**signer.env, "SMALL_STEPS_IDENTITY_KEY": identity}
         results: dict[tuple[str, int], dict[str, Any]] = {}
+        floor_table = f'"{store.rsplit("schema=", 1)[1]}".hello_floor'
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"CREATE TABLE {floor_table} (request_id TEXT)")
+        env.update(HELLO_FLOOR_PG=PG_URL, HELLO_FLOOR_TABLE=floor_table)
+        hello = [sys.executable, str(ROOT / "bench" / "hello.py")]
         servers = [
-            ("hello", [sys.executable, str(ROOT / "bench" / "hello.py")]),
+            ("hello", hello),
+            ("hello_read", [*hello, "--floor", "read"]),
+            ("hello_write", [*hello, "--floor", "write"]),
             ("small_steps", None),
         ]
         for name, command in servers:
             with stack.production_server(store, work / f"{name}.log", workers=workers,
                                          threads=threads, env=env, command=command) as base:
-                kinds = ("hello",) if name == "hello" else KINDS
+                kinds = (name,) if name.startswith("hello") else KINDS
                 for kind in kinds:
                     warm = requests_for(kind, WARMUP, people, fresh, week)
                     load(base, key_pem, certs.CERT_URL, warm, 8)
@@ -300,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     ratios = {kind: results[(kind, 8)]["rps"] / base8 for kind in KINDS}
     for kind, ratio in ratios.items():
         print(f"{kind}_ratio_c8={ratio:.2f}")
+    for floor in ("hello_read", "hello_write"):
+        print(f"{floor}_ratio_c8={results[(floor, 8)]['rps'] / base8:.2f}  "
+              "(a floor, for context: one round trip / one commit per request)")
     p99 = results[("today", 8)]["p99"]
     print(f"errors={failed}")
     print(f"today_p99_c8_ms={p99:.1f}")
