@@ -232,6 +232,7 @@ class SmallSteps(Application):
         with creating_tables(settings) if create_tables else nullcontext():
             super().__init__(settings)
             self.views = self.factory.tracking_recorder(views_class(settings))
+            self.attach_views(self.views)
             self.replies = Replies(self.views.datastore, postgres=is_postgres(settings))
             if create_tables:
                 self.replies.create_table()
@@ -778,6 +779,28 @@ class SmallSteps(Application):
             ).fetchone()
         return row["head"] or 0, row["position"] or 0
 
+    def _events_log(self) -> SQLiteLog | PostgresLog:
+        """The events and snapshots tables, read and changed through the views'
+        own write transaction."""
+        snapshots = self.snapshots.recorder if self.snapshots is not None else None
+        if isinstance(self.views, SQLiteViews):
+            return SQLiteLog(self.recorder, snapshots)
+        if isinstance(self.views, PostgresViews):
+            return PostgresLog(self.recorder, snapshots)
+        raise TypeError(f"no events log for {type(self.recorder).__name__}")  # pragma: no cover
+
+    def attach_views(self, views: SQLiteViews | PostgresViews) -> None:
+        """Let `views` read this application's events through their own write
+        transaction, for the events a batch given to them does not include
+        (``ViewsMixin.fill``). The views of a ProjectionRunner are attached too."""
+        events_log, decode = self._events_log(), self.mapper.to_domain_event
+
+        def read_after(cur: Any, position: int, limit: int) -> list[tuple[Any, Tracking]]:
+            return [(decode(n), Tracking(VIEWS_NAME, n.id))
+                    for n in events_log.notifications_after(cur, position, limit)]
+
+        views.read_after = read_after
+
     def rebuild_views(self) -> int:
         """Empty the views and build them again from the whole event log."""
         self.views.reset()
@@ -801,21 +824,12 @@ class SmallSteps(Application):
         if not isinstance(person, str):
             raise InvalidText("person is not a text")
         pid = person_id(person)
-        snapshots = self.snapshots.recorder if self.snapshots is not None else None
-        events_log: SQLiteLog | PostgresLog
-        if isinstance(self.views, SQLiteViews):
-            events_log = SQLiteLog(self.recorder, snapshots)
-        elif isinstance(self.views, PostgresViews):
-            events_log = PostgresLog(self.recorder, snapshots)
-        else:  # pragma: no cover - the views need SQLite or PostgreSQL
-            raise TypeError(f"cannot erase from {type(self.recorder).__name__}")
+        events_log = self._events_log()
         placeholder = placeholder_maker(self.mapper)
         self.catch_up()  # most of the way before taking the lock
         with self.views.writing() as (cur, position):
             events_log.lock(cur)
-            while batch := events_log.notifications_after(cur, position, CATCH_UP_BATCH):
-                position = self.views.apply_within(cur, position, [
-                    (self.mapper.to_domain_event(n), Tracking(VIEWS_NAME, n.id)) for n in batch])
+            self.views.fill(cur, position)
             params = {"p": pid.hex}
             weeks = {UUID(r["week_aggregate_id"]) for r in cur.all(
                 "SELECT week_aggregate_id FROM ss_weeks WHERE person_id = :p", params)}

@@ -35,38 +35,43 @@ class ViewsProjection(Projection[Any]):
         view.apply([(domain_event, tracking)])
 
 
-def _following_class(create_tables: bool) -> type:
-    from domain.app import SmallSteps
-
-    if create_tables:
-        return SmallSteps
-
-    class FollowedSmallSteps(SmallSteps):
-        """The runner builds its own application: one that runs no DDL (and keeps
-        the application's name, which names its tables and tracking positions)."""
-
-        name = SmallSteps.name
-
-        def __init__(self, env: Any = None, clock: Any = None) -> None:
-            super().__init__(env, clock, create_tables=False)
-
-    return FollowedSmallSteps
-
-
 def follow(env: dict[str, str], *, create_tables: bool = True) -> ProjectionRunner:
     """Start a runner that follows a PostgreSQL store and keeps the views current.
 
     Use it as a context manager; it stops when the block ends."""
+    from domain.app import SmallSteps
     from domain.store import is_postgres
 
     if not is_postgres(env):
         raise ValueError("only PostgreSQL can be followed; SQLite views catch up by pulling")
     if not create_tables:
         env = {**env, "CREATE_TABLE": "n"}
+    made: list[PostgresViews] = []
+
+    class RunnerViews(PostgresViews):
+        """The runner's own views, made before its application."""
+
+        def __init__(self, datastore: Any, **kwargs: Any):
+            super().__init__(datastore, **kwargs)
+            made.append(self)
+
+    class FollowedSmallSteps(SmallSteps):
+        """The application the runner builds: it keeps the application's name (which
+        names its tables and tracking positions), runs DDL only if asked, and lets
+        the runner's views read its events (a delivered event never jumps over one
+        the views lack, e.g. while they are being rebuilt)."""
+
+        name = SmallSteps.name
+
+        def __init__(self, env: Any = None, clock: Any = None) -> None:
+            super().__init__(env, clock, create_tables=create_tables)
+            for views in made:
+                self.attach_views(views)
+
     return ProjectionRunner(
-        application_class=_following_class(create_tables),
+        application_class=FollowedSmallSteps,
         projection_class=ViewsProjection,
-        view_class=PostgresViews,
+        view_class=RunnerViews,
         env=env,
     )
 

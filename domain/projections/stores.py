@@ -9,7 +9,7 @@ import json
 import operator
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -31,6 +31,7 @@ from domain.projections.views import (
 VIEWS_NAME = "SmallSteps"  # positions are kept under the name of the application followed
 _NAMED = re.compile(r"(?<![:\w]):([a-z_]+)")
 _PG_LOCK_KEY = 0x5353_5649  # "SSVI": serialises view writers across processes
+FILL_BATCH = 500
 
 
 class _SQLiteCursor:
@@ -182,10 +183,18 @@ class _PgCursor:
                 self.curs.execute(sql, encode(rows), prepare=kind in ("insert", "add"))
 
 
+# (cursor of an open writing() transaction, position, limit) -> the next (event,
+# tracking) pairs after position, read through that same transaction.
+ReadAfter = Callable[[Any, int, int], Sequence[tuple[object, Tracking]]]
+
+
 class ViewsMixin:
     """Shared by both stores: apply batches exactly once, read, reset."""
 
     writer: ViewWriter
+    # Set by the application that owns the events (SmallSteps.attach_views): how
+    # the views read events they have not been given (see ``fill``).
+    read_after: ReadAfter | None = None
 
     def apply(self, items: Sequence[tuple[object, Tracking]]) -> int:
         """Apply (event, tracking) pairs in order, skipping any already applied.
@@ -201,10 +210,38 @@ class ViewsMixin:
         fresh = [(e, t) for e, t in items if t.notification_id > position]
         if not fresh:
             return position
+        first = fresh[0][1].notification_id
+        if first > position + 1:
+            # Events between the position and this batch that whoever read the batch
+            # did not give: the views were emptied for a rebuild after it was read,
+            # or an id was never used. Apply what there is of them first, so the
+            # position never moves past an event that is not in the views.
+            position = self.fill(cur, position, before=first, record=False)
         self.writer.apply(cur, (e for e, _ in fresh))
         last = fresh[-1][1]
         self._record_position(cur, last)
         return last.notification_id
+
+    def fill(self, cur: Any, position: int, *, before: int | None = None,
+             record: bool = True) -> int:
+        """Inside an open ``writing()`` transaction: apply every event after
+        ``position`` (and before ``before``), read through the same transaction, and
+        record the new position. Returns it."""
+        read_after = self.read_after
+        if read_after is None:
+            raise RuntimeError("these views were not attached to an application's events")
+        last = None
+        while batch := read_after(cur, position, FILL_BATCH):
+            if before is not None:
+                batch = [item for item in batch if item[1].notification_id < before]
+                if not batch:
+                    break
+            self.writer.apply(cur, (e for e, _ in batch))
+            last = batch[-1][1]
+            position = last.notification_id
+        if record and last is not None:
+            self._record_position(cur, last)
+        return position
 
     def position(self) -> int:
         return self.max_tracking_id(VIEWS_NAME) or 0  # type: ignore[attr-defined]

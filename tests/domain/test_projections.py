@@ -236,3 +236,49 @@ def test_a_runner_follows_the_postgres_store(pg_schema_url: str) -> None:
         catch_up_and_compare_with_rebuild(app)
     finally:
         app.close()
+
+
+def test_a_batch_read_before_a_rebuild_began_skips_nothing(app: SmallSteps, alice: str) -> None:
+    """Whoever catches up (a request, the projector) may hold a batch read before the
+    views were emptied for a rebuild. Applied afterwards, it must not move the
+    position past the events before it: they are applied first."""
+    from eventsourcing.persistence import Tracking
+
+    app.schedule_step(alice, "make-bed", "2026-11-23")
+    app.log_done(alice)
+    app.rate_mood(alice, 6)
+    last = app.catch_up()
+    expected = snapshot(app)
+    [n] = app.recorder.select_notifications(last, 1)
+    stale = [(app.mapper.to_domain_event(n), Tracking("SmallSteps", n.id))]
+    app.views.reset()  # a rebuild begins
+    assert app.views.apply(stale) == last
+    assert snapshot(app) == expected
+    assert app.views.position() == last
+
+
+@pytest.mark.postgres
+def test_a_runner_delivering_during_a_rebuild_skips_nothing(pg_schema_url: str) -> None:
+    from domain.store import prepare
+
+    env = eventsourcing_env(pg_schema_url)
+    prepare(env)
+    clock = FixedClock(datetime(2026, 11, 23, 8, tzinfo=timezone.utc))
+    app = SmallSteps(env, clock)
+    try:
+        with follow(env) as runner:
+            app.enrol("ivy", "en-GB", "Europe/London")
+            step = app.schedule_step("ivy", "make-bed", "2026-11-23")
+            runner.wait(app.recorder.max_notification_id(), timeout=10)
+            app.views.reset()  # a rebuild begins; the runner delivers the next event first
+            app.log_done("ivy", step)
+            last = app.recorder.max_notification_id()
+            runner.wait(last, timeout=10)
+            assert app.views.position() == last
+            with app.views.reading() as cur:
+                assert cur.one("SELECT COUNT(*) AS n FROM ss_people")["n"] == 1
+                [row] = cur.all("SELECT status FROM ss_steps")
+            assert row == {"status": "done"}
+        catch_up_and_compare_with_rebuild(app)
+    finally:
+        app.close()
