@@ -114,6 +114,7 @@ log = logging.getLogger(__name__)
 CONFLICT_DEADLINE = 10.0  # seconds a command keeps retrying a lost race
 CONFLICT_MAX_PAUSE = 0.05
 CATCH_UP_BATCH = 500
+LONG_CATCH_UP_BATCH = 20_000
 PROGRESS_EVERY = 50_000  # events between progress reports of a long catch-up
 LAPSE_DAYS = 3  # days without a step before the gentle way back is offered
 MOOD_FALL = 2.0  # a fall of the 7-day mood mean that counts as a warning sign
@@ -742,23 +743,35 @@ class SmallSteps(Application):
 
     # -- views: catching up -----------------------------------------------------
 
-    def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+    def catch_up(self, progress: Callable[[int, int], None] | None = None, *,
+                 batch: int | None = None) -> int:
         """Apply every event recorded so far to the views, exactly once.
 
         Safe to call from any number of threads and processes at once, and beside a
         ProjectionRunner: the views' own transaction decides what is new. `progress`,
-        if given, hears (position, target) every PROGRESS_EVERY events."""
+        if given, hears (position, target) every PROGRESS_EVERY events. `batch`: the
+        events applied per transaction; far behind (a rebuild, a projector starting),
+        LONG_CATCH_UP_BATCH writes each row fewer times and new rows by COPY."""
+        batch = batch or CATCH_UP_BATCH
         target, position = self.progress()
         told = position
+        page = min(batch, CATCH_UP_BATCH)  # read in pages; larger ones read no faster
         while position < target:
-            notifications = self.recorder.select_notifications(
-                start=position + 1, limit=CATCH_UP_BATCH, stop=target
-            )
-            if not notifications:
+            items: list[tuple[Any, Tracking]] = []
+            start = position + 1
+            while len(items) < batch:
+                notifications = self.recorder.select_notifications(
+                    start=start, limit=page, stop=target)
+                if not notifications:
+                    break
+                items += [(self.mapper.to_domain_event(n), Tracking(VIEWS_NAME, n.id))
+                          for n in notifications]
+                start = notifications[-1].id + 1
+                if len(notifications) < page:
+                    break
+            if not items:
                 break
-            items = [(self.mapper.to_domain_event(n), Tracking(VIEWS_NAME, n.id))
-                     for n in notifications]
-            position = max(self.views.apply(items), notifications[-1].id)
+            position = max(self.views.apply(items), items[-1][1].notification_id)
             if progress is not None and position - told >= PROGRESS_EVERY:
                 progress(position, target)
                 told = position
@@ -804,7 +817,7 @@ class SmallSteps(Application):
     def rebuild_views(self) -> int:
         """Empty the views and build them again from the whole event log."""
         self.views.reset()
-        return self.catch_up()
+        return self.catch_up(batch=LONG_CATCH_UP_BATCH)
 
     # -- erasure ------------------------------------------------------------------
 

@@ -81,7 +81,7 @@ def run_projector(url: str, stop: threading.Event) -> int:
 
     Survives the database going away: it logs, waits and starts again from the
     committed position. A store without tables is a setup error (exit 2)."""
-    from domain.app import SmallSteps
+    from domain.app import LONG_CATCH_UP_BATCH, SmallSteps
     from domain.store import StoreNotReady, eventsourcing_env, is_postgres
 
     env = eventsourcing_env(url)
@@ -99,7 +99,7 @@ def run_projector(url: str, stop: threading.Event) -> int:
             log.info("projector catching up from %d to %d", start, head,
                      extra={"position": start, "head": head, "lag": head - start})
             began = time.perf_counter()
-            position = app.catch_up(progress=lambda n, top: log.info(
+            position = app.catch_up(batch=LONG_CATCH_UP_BATCH, progress=lambda n, top: log.info(
                 "projector at %d of %d", n, top, extra={"position": n, "head": top}))
             seconds = time.perf_counter() - began
             log.info("projector caught up at %d (%d events in %.1f s); following",
