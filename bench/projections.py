@@ -18,7 +18,9 @@ Then it measures, over the same notifications:
   as ``catch_up`` does before applying it (for information: no rebuild can be
   faster than this);
 - rebuild: ``app.rebuild_views()``, which empties the views and builds every read
-  model again from the first event (the same batched catch-up that queries run).
+  model again from the first event: the catch-up that queries run, reading pages of
+  ``CATCH_UP_BATCH`` and applying ``LONG_CATCH_UP_BATCH`` events per transaction
+  (new rows by COPY), as the projector does when it starts far behind.
 
 It prints events, seconds and events/s for each, the machine (cores, Python,
 PostgreSQL server), and last the line ``projection_ratio=X``: rebuild events/s
@@ -51,7 +53,7 @@ if __package__ in (None, ""):  # run as a plain script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import log, postgres_store, server_version  # noqa: E402
-from domain.app import CATCH_UP_BATCH, SmallSteps  # noqa: E402
+from domain.app import CATCH_UP_BATCH, LONG_CATCH_UP_BATCH, SmallSteps  # noqa: E402
 from domain.catalogue import Activity, starter  # noqa: E402
 from domain.clock import week_id  # noqa: E402
 from domain.person import Person  # noqa: E402
@@ -319,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = rebuild_rate / raw_rate
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"PostgreSQL {server_version(PG_URL)}")
-    print(f"catch_up_batch={CATCH_UP_BATCH}")
+    print(f"catch_up_batch={CATCH_UP_BATCH} long_catch_up_batch={LONG_CATCH_UP_BATCH}")
     print(f"events={raw_events}")
     print(f"seed_s={seed_seconds:.1f}")
     print(f"raw_s={raw_seconds:.2f}")

@@ -301,7 +301,9 @@ class Batch:
     the step's old contribution out (-1) and puts its new one in (+1). A batch adds
     up those contributions per row and adds the totals to the stored rows without
     reading them, setting title and kind as the last contribution had them; a row
-    that had a contribution taken out goes if nothing is left in it."""
+    that had a contribution taken out goes if nothing is left in it (only a row
+    whose first counter the batch did not raise can have nothing left: stored
+    counters are never negative)."""
 
     def __init__(self, cur: Cursor):
         self.cur = cur
@@ -390,14 +392,14 @@ class Batch:
                 {"person_id": p, "activity_id": a, "slot": slot, "title": t[0], "kind": t[1],
                  "scheduled": t[2], "done": t[3], "not_done": t[4], "lift_sum": t[5],
                  "lift_n": t[6]} for (p, a, slot), t in self.insights.items()]))
-            pruned = [key for key, t in self.insights.items() if t[7]]
+            pruned = [key for key, t in self.insights.items() if t[7] and t[2] <= 0]
             if pruned:
                 changes.append(("prune", "ss_insights", pruned))
         if self.lifts:
             changes.append(("add", "ss_lifts", [
                 {"person_id": p, "activity_id": a, "kind": t[0], "lift_sum": t[2],
                  "lift_n": t[1]} for (p, a), t in self.lifts.items()]))
-            pruned = [key for key, t in self.lifts.items() if t[3]]
+            pruned = [key for key, t in self.lifts.items() if t[3] and t[1] <= 0]
             if pruned:
                 changes.append(("prune", "ss_lifts", pruned))
         if changes:

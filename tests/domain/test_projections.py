@@ -308,3 +308,23 @@ def test_a_rebuild_writing_new_rows_by_copy_gives_the_same_rows(
     with app.views.reading() as cur:
         titles = {r["title"] for r in cur.all("SELECT title FROM ss_steps")}
     assert "Call Mum's \\ friend, café \"then\" tea" in titles
+
+
+def test_an_activity_no_step_has_any_more_leaves_the_insights(app: SmallSteps, alice: str) -> None:
+    first = app.schedule_step(alice, "make-bed", "2026-11-23")
+    app.schedule_step(alice, "make-bed", "2026-11-24")
+    app.catch_up()
+    app.swap_step(alice, first, "water-plants")
+    app.catch_up()  # one step of make-bed is left: its row stays, counting one
+
+    def insights() -> dict[str, int]:
+        with app.views.reading() as cur:
+            return {r["activity_id"]: r["scheduled"] for r in cur.all(
+                "SELECT activity_id, scheduled FROM ss_insights")}
+
+    assert insights() == {"make-bed": 1, "water-plants": 1}
+    second = app.today(alice, "2026-11-24").steps[0].step_id
+    app.swap_step(alice, second, "water-plants")
+    app.catch_up()
+    assert insights() == {"water-plants": 2}  # no row of zeros is left behind
+    catch_up_and_compare_with_rebuild(app)
