@@ -814,10 +814,10 @@ class SmallSteps(Application):
 
         views.read_after = read_after
 
-    def rebuild_views(self) -> int:
+    def rebuild_views(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Empty the views and build them again from the whole event log."""
         self.views.reset()
-        return self.catch_up(batch=LONG_CATCH_UP_BATCH)
+        return self.catch_up(progress, batch=LONG_CATCH_UP_BATCH)
 
     # -- erasure ------------------------------------------------------------------
 

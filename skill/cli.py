@@ -3,6 +3,7 @@
 - `migrate`: create the store's tables (repeatable; production runs it before serving)
 - `serve`: the skill over HTTP (`--production`: gunicorn workers on PostgreSQL)
 - `projector`: follow a PostgreSQL store and keep the views current
+- `rebuild-views`: empty the views and build them again from every event
 - `chat`: type what you would say to an Echo
 """
 
@@ -53,6 +54,37 @@ def migrate(args: argparse.Namespace) -> int:
     except Exception as e:  # noqa: BLE001 - say what went wrong in one line
         return _fail("migrate", f"could not set up the store ({type(e).__name__}: {e})")
     print(f"small-steps migrate: the store is ready ({', '.join(tables)})", flush=True)
+    return 0
+
+
+def rebuild_views(args: argparse.Namespace) -> int:
+    """Safe while the server and the projector run: they keep answering, and nothing
+    they apply meanwhile can move the views past an event not yet rebuilt."""
+    import time
+
+    from domain.app import SmallSteps
+    from domain.store import StoreNotReady, StoreSettingError, store_url
+
+    def progress(position: int, target: int) -> None:
+        print(f"small-steps rebuild-views: {position:,} of {target:,} events", flush=True)
+
+    began = time.perf_counter()
+    try:
+        app = SmallSteps.from_store(store_url(_env(args)), create_tables=False)
+        try:
+            app.check_tables()
+            head = app.progress()[0]
+            print(f"small-steps rebuild-views: emptying the views and applying {head:,} "
+                  "events again", flush=True)
+            position = app.rebuild_views(progress=progress)
+        finally:
+            app.close()
+    except (StoreSettingError, StoreNotReady) as e:
+        return _fail("rebuild-views", str(e))
+    except Exception as e:  # noqa: BLE001 - say what went wrong in one line
+        return _fail("rebuild-views", f"could not rebuild the views ({type(e).__name__}: {e})")
+    print(f"small-steps rebuild-views: the views are rebuilt up to event {position:,} "
+          f"({time.perf_counter() - began:.1f} s)", flush=True)
     return 0
 
 
@@ -174,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("projector", help="follow a PostgreSQL store, keeping the views current")
     p.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
     p.set_defaults(run=projector, log="json")
+    r = sub.add_parser("rebuild-views", help="empty the views and build them again from "
+                                             "every event (progress as it goes)")
+    r.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
+    r.set_defaults(run=rebuild_views, log="json")
     c = sub.add_parser("chat", help="type what you would say to an Echo")
     c.add_argument("--url", help="a running server's /alexa URL (verification off); "
                                   "default: start one here on a free loopback port")

@@ -39,3 +39,36 @@ def test_production_never_makes_a_new_identity_key(tmp_path) -> None:
     _refused(_run("serve", "--production", "--store", "postgresql://x@127.0.0.1/db", env=env),
              "no identity key")
     assert not (tmp_path / "k").exists()
+
+
+@pytest.mark.postgres
+def test_rebuild_views_restores_the_views_from_the_events(pg_schema_url: str) -> None:
+    from datetime import datetime, timezone
+
+    from domain.app import SmallSteps
+    from domain.clock import FixedClock
+    from domain.projections.views import rows_snapshot
+
+    _refused(_run("rebuild-views", "--store", pg_schema_url), "run `small-steps migrate`")
+    assert _run("migrate", "--store", pg_schema_url).returncode == 0
+    app = SmallSteps.from_store(pg_schema_url, FixedClock(datetime(2026, 11, 23, 8,
+                                                                   tzinfo=timezone.utc)))
+    try:
+        app.enrol("jo", "en-GB", "Europe/London")
+        app.schedule_step("jo", "make-bed", "2026-11-23")
+        app.log_done("jo")
+        app.rate_mood("jo", 6)
+        last = app.catch_up()
+        with app.views.reading() as cur:
+            expected = rows_snapshot(cur)
+        with app.views.writing() as (cur, _):  # views gone wrong
+            cur.run("UPDATE ss_people SET done_total = 99")
+            cur.run("DELETE FROM ss_moods")
+        done = _run("rebuild-views", "--store", pg_schema_url)
+        assert done.returncode == 0, done
+        assert f"applying {last} events again" in done.stdout
+        assert f"rebuilt up to event {last}" in done.stdout
+        with app.views.reading() as cur:
+            assert rows_snapshot(cur) == expected
+    finally:
+        app.close()
