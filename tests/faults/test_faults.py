@@ -2,8 +2,8 @@
 
 Each test starts the real commands as separate processes (tests/stack.py) on a
 PostgreSQL store of its own, and checks what the store holds afterwards: contention,
-Alexa retrying a request, the projector killed mid catch-up, and PostgreSQL itself
-restarting while requests arrive.
+Alexa retrying a request, bad input at the edge, the projector killed mid catch-up,
+and PostgreSQL itself restarting while requests arrive.
 """
 
 from __future__ import annotations
@@ -151,6 +151,63 @@ def test_the_same_request_delivered_twice_is_stored_once(store: str, tmp_path: P
         assert {a[0] for a in answers} == {200}
         assert all(a == answers[0] for a in answers)
         assert _events(store) - before == 2  # StepScheduled (unplanned) + StepDone, once
+
+
+# -- bad input at the edge ------------------------------------------------------------
+
+
+def _bad_bodies() -> dict[str, tuple[bytes, int]]:
+    import json
+
+    def changed(edit: Any) -> bytes:
+        envelope = _device().launch()
+        edit(envelope)
+        return json.dumps(envelope).encode()
+
+    def drop_type(e: dict) -> None:
+        del e["request"]["type"]
+
+    def number_id(e: dict) -> None:
+        e["context"]["System"]["application"]["applicationId"] = 42
+
+    def stale(e: dict) -> None:
+        e["request"]["timestamp"] = "2020-01-01T00:00:00Z"
+
+    def other_skill(e: dict) -> None:
+        e["context"]["System"]["application"]["applicationId"] = "amzn1.ask.skill.other"
+        e["session"]["application"]["applicationId"] = "amzn1.ask.skill.other"
+
+    return {
+        "over 256 KB": (b'{"pad": "' + b"x" * (300 * 1024) + b'"}', 413),
+        "invalid JSON": (b"{not json", 400),
+        "JSON of the wrong shape": (b"[1, 2, 3]", 400),
+        "a missing field": (changed(drop_type), 400),
+        "a wrong type": (changed(number_id), 400),
+        "a stale timestamp": (changed(stale), 400),
+        "another skill's id": (changed(other_skill), 400),
+    }
+
+
+def test_bad_input_at_the_edge_gets_a_clear_4xx_and_loses_nothing(store: str,
+                                                                  tmp_path: Path) -> None:
+    signer = stack.Signer(tmp_path / "trust")
+    with stack.production_server(store, tmp_path / "web.log", env=signer.env) as base:
+        client = stack.Client(base, signer)
+        device = _device()
+        status, body = client.post(device.intent("LogDoneIntent", {"activity": SONG}))
+        assert status == 200 and _pending(body) == "mood_after"
+        stored = _events(store)
+        for what, (body_bytes, expected) in _bad_bodies().items():
+            status, reply = client.post(body_bytes)  # signed: the checks behind it answer
+            assert status == expected and reply.get("error"), (what, status, reply)
+            assert "Traceback" not in str(reply), what
+        status, reply = client.post(device.launch(), headers={"Signature-256": "AAAA"})
+        assert status == 400 and reply.get("error") and "Traceback" not in str(reply)
+        assert _events(store) == stored  # nothing stored, nothing lost
+        status, body = client.post(device.intent("GetSmallStepIntent"))  # still serving
+        assert status == 200 and spoken_text(body) and spoken_text(body) != APOLOGY
+    log = (tmp_path / "web.log").read_text()
+    assert "Traceback" not in log
 
 
 # -- the projector ---------------------------------------------------------------------
