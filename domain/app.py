@@ -53,6 +53,7 @@ from domain.errors import (
     StepAlreadyLogged,
     UnknownActivity,
     UnknownStep,
+    ViewsCatchingUp,
 )
 from domain.person import Person, person_id
 from domain.projections.stores import VIEWS_NAME, PostgresViews, SQLiteViews
@@ -115,6 +116,10 @@ CONFLICT_DEADLINE = 10.0  # seconds a command keeps retrying a lost race
 CONFLICT_MAX_PAUSE = 0.05
 CATCH_UP_BATCH = 500
 LONG_CATCH_UP_BATCH = 20_000
+# The most events a query helps to apply before it answers (read-your-writes). More
+# than that behind (while the views are rebuilt) it is refused with ViewsCatchingUp
+# instead of keeping the person waiting past Alexa's patience.
+QUERY_CATCH_UP = 5_000
 PROGRESS_EVERY = 50_000  # events between progress reports of a long catch-up
 LAPSE_DAYS = 3  # days without a step before the gentle way back is offered
 MOOD_FALL = 2.0  # a fall of the 7-day mood mean that counts as a warning sign
@@ -752,11 +757,27 @@ class SmallSteps(Application):
         if given, hears (position, target) every PROGRESS_EVERY events. `batch`: the
         events applied per transaction; far behind (a rebuild, a projector starting),
         LONG_CATCH_UP_BATCH writes each row fewer times and new rows by COPY."""
+        return self._catch_up(progress, batch=batch)[0]
+
+    def _current(self) -> None:
+        """Before a query reads the views: bring them to the end of the log, helping
+        with at most QUERY_CATCH_UP events; further behind, refuse (ViewsCatchingUp)."""
+        position, target = self._catch_up(most=QUERY_CATCH_UP)
+        if position < target:
+            raise ViewsCatchingUp(f"the views are {target - position} events behind")
+
+    def _catch_up(self, progress: Callable[[int, int], None] | None = None, *,
+                  batch: int | None = None, most: int | None = None) -> tuple[int, int]:
+        """(position reached, the last event when it began)."""
         batch = batch or CATCH_UP_BATCH
+        if most is not None:
+            batch = min(batch, most)
         target, position = self.progress()
-        told = position
+        told = began = position
         page = min(batch, CATCH_UP_BATCH)  # read in pages; larger ones read no faster
         while position < target:
+            if most is not None and position - began >= most:
+                break
             items: list[tuple[Any, Tracking]] = []
             start = position + 1
             while len(items) < batch:
@@ -770,12 +791,13 @@ class SmallSteps(Application):
                 if len(notifications) < page:
                     break
             if not items:
+                position = target  # nothing left to read: ids up to it were never used
                 break
             position = max(self.views.apply(items), items[-1][1].notification_id)
             if progress is not None and position - told >= PROGRESS_EVERY:
                 progress(position, target)
                 told = position
-        return position
+        return position, target
 
     def progress(self) -> tuple[int, int]:
         """(the last event's notification id, the views' position): on PostgreSQL one
@@ -868,7 +890,7 @@ class SmallSteps(Application):
     def today(self, person: str | Person, day: date | str | None = None) -> Today:
         p = self._reader(person)
         day = _date(day) if day is not None else self._local_today(p)
-        self.catch_up()
+        self._current()
         views = self._recent_steps(p, day)
         todays = tuple(sorted((s for s in views if s.day == day), key=_view_order))
         pending = [s for s in todays if s.status == PENDING]
@@ -881,7 +903,7 @@ class SmallSteps(Application):
         """A small step to offer ("something else" passes what was offered already)."""
         p = self._reader(person)
         day = _date(day) if day is not None else self._local_today(p)
-        self.catch_up()
+        self._current()
         return self._suggest(p, day, self._recent_steps(p, day), exclude)
 
     def _recent_steps(self, p: Person, day: date) -> list[StepView]:
@@ -928,7 +950,7 @@ class SmallSteps(Application):
         day = _date(day) if day is not None else self._local_today(p)
         _, last = week_days(week_id(day))
         days = suggest.spread_days(day, last, count)
-        self.catch_up()
+        self._current()
         recent, stats = self._recent_steps(p, day), self._stats(p.id.hex)
         chosen: list[Suggestion] = []
         kinds: set[str] = set()
@@ -962,7 +984,7 @@ class SmallSteps(Application):
     def week(self, person: str | Person, week: str | None = None) -> WeekSummary:
         p = self._reader(person)
         week = _week_id(week) if week is not None else week_id(self._local_today(p))
-        self.catch_up()
+        self._current()
         pid = p.id.hex
         first, last = week_days(week)
         rows = self._rows("SELECT * FROM ss_steps WHERE person_id = :p AND week = :w "
@@ -1002,7 +1024,7 @@ class SmallSteps(Application):
 
     def insights(self, person: str | Person) -> Insights:
         p = self._reader(person)
-        self.catch_up()
+        self._current()
         per_activity: dict[str, dict[str, Any]] = {}
         kinds: dict[str, Stats] = {k: Stats() for k in KINDS}
         kinds_by_part: dict[str, dict[str, Stats]] = {k: {} for k in KINDS}
@@ -1027,7 +1049,7 @@ class SmallSteps(Application):
         relapse-prevention prompt and the way back."""
         p = self._reader(person)
         day = _date(day) if day is not None else self._local_today(p)
-        self.catch_up()
+        self._current()
         pid = p.id.hex
         row = self._rows("SELECT * FROM ss_people WHERE person_id = :p", {"p": pid})[0]
         last_done = date.fromisoformat(row["last_done_day"]) if row["last_done_day"] else None

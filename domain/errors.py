@@ -79,3 +79,10 @@ class PlanNeedsMeaningfulStep(DomainError):
 
 class CannotMakeSmaller(DomainError):
     code = "cannot_make_smaller"
+
+
+class ViewsCatchingUp(DomainError):
+    """The views are further behind the events than a query may catch up in one go
+    (a rebuild is under way): nothing was refused or lost, ask again shortly."""
+
+    code = "views_catching_up"

@@ -32,6 +32,7 @@ REFUSALS = {
     "cannot_make_smaller": "already_smallest",
     "invalid_rating": "mood_invalid",
     "invalid_text": "too_long",
+    "views_catching_up": "catching_up",
 }
 FOLLOW_UPS = {"no_step_today": "want_step", "already_smallest": "want_other",
               "mood_invalid": "mood"}

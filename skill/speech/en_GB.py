@@ -326,6 +326,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "What would you like to do?",
     ),
     "error": "Sorry, something went wrong on my side. Anything you've already told me is safe. Please try again in a moment.",
+    "catching_up": "I'm just bringing your notes up to date. Anything you've told me is safe. Please ask me again in a minute.",
     "unknown_activity": (
         "I don't know that one yet. What would you like instead? For example, a walk or a "
         "message to a friend.",

@@ -328,3 +328,54 @@ def test_an_activity_no_step_has_any_more_leaves_the_insights(app: SmallSteps, a
     app.catch_up()
     assert insights() == {"water-plants": 2}  # no row of zeros is left behind
     catch_up_and_compare_with_rebuild(app)
+
+
+def test_a_query_far_behind_helps_a_little_then_asks_to_be_asked_again(
+        app: SmallSteps, alice: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the views are rebuilt, a query applies at most QUERY_CATCH_UP events and,
+    still behind, is refused (ViewsCatchingUp), instead of rebuilding in a request."""
+    import domain.app as app_module
+    from domain.errors import ViewsCatchingUp
+
+    for day in range(23, 28):
+        app.schedule_step(alice, "make-bed", f"2026-11-{day}")
+    app.log_done(alice)
+    head = app.recorder.max_notification_id()
+    expected = catch_up_and_compare_with_rebuild(app)
+    app.views.reset()  # a rebuild has begun
+    monkeypatch.setattr(app_module, "QUERY_CATCH_UP", 3)
+    refusals = 0
+    while True:
+        before = app.views.position()
+        try:
+            today = app.today(alice, "2026-11-23")
+            break
+        except ViewsCatchingUp as e:
+            assert e.code == "views_catching_up"
+            refusals += 1
+            assert before < app.views.position() < head  # it helped, within its share
+    assert refusals >= 2
+    assert [s.status for s in today.steps] == ["done"]
+    assert snapshot(app) == expected
+
+
+def test_a_rebuild_applies_long_batches_and_a_query_short_ones(store_url_for) -> None:
+    from domain.app import CATCH_UP_BATCH, LONG_CATCH_UP_BATCH
+
+    clock = FixedClock(datetime(2026, 11, 23, 8, tzinfo=timezone.utc))
+    app = SmallSteps.from_store(store_url_for("memory"), clock)
+    try:
+        app.enrol("kit", "en-GB", "Europe/London")
+        for i in range(2 * CATCH_UP_BATCH + 10):
+            app.rate_mood("kit", i % 11)
+        sizes: list[int] = []
+        apply = app.views.apply
+        app.views.apply = lambda items: sizes.append(len(items)) or apply(items)
+        head = app.recorder.max_notification_id()
+        app.week("kit")
+        assert sizes == [CATCH_UP_BATCH, CATCH_UP_BATCH, head - 2 * CATCH_UP_BATCH]
+        sizes.clear()
+        assert app.rebuild_views() == head
+        assert sizes == [head] and LONG_CATCH_UP_BATCH > head
+    finally:
+        app.close()

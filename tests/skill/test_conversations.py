@@ -516,3 +516,24 @@ def test_a_returning_person_with_todays_steps_done_is_asked_for_a_mood(speaker: 
     assert speaker.pending == "mood_ask"
     assert speaker.say(I.YES) == "From zero to ten, how do you feel right now?"
     assert speaker.say(I.RATE_MOOD, mood="7").startswith("Thanks, a 7, noted.")
+
+
+def test_while_the_views_are_rebuilt_a_far_behind_question_is_answered_gently(
+        speaker: Speaker, server: tuple[str, SmallSteps], monkeypatch: pytest.MonkeyPatch):
+    import domain.app as app_module
+
+    start(speaker)
+    speaker.say(I.LOG_DONE)
+    speaker.say(I.RATE_MOOD, mood="6")
+    _, app = server
+    stored = app.recorder.max_notification_id()
+    app.views.reset()  # a rebuild has begun
+    monkeypatch.setattr(app_module, "QUERY_CATCH_UP", 1)
+    said = speaker.say(I.WEEKLY_SUMMARY)
+    assert said == ("I'm just bringing your notes up to date. Anything you've told me is "
+                    "safe. Please ask me again in a minute.")
+    assert not speaker.open
+    assert app.recorder.max_notification_id() == stored  # nothing lost, nothing added
+    monkeypatch.setattr(app_module, "QUERY_CATCH_UP", 5_000)
+    assert "went wrong" not in speaker.say(I.WEEKLY_SUMMARY)
+    assert app.views.position() == stored
