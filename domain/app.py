@@ -785,8 +785,7 @@ class SmallSteps(Application):
                     start=start, limit=page, stop=target)
                 if not notifications:
                     break
-                items += [(self.mapper.to_domain_event(n), Tracking(VIEWS_NAME, n.id))
-                          for n in notifications]
+                items += self._tracked(notifications)
                 start = notifications[-1].id + 1
                 if len(notifications) < page:
                     break
@@ -828,13 +827,18 @@ class SmallSteps(Application):
         """Let `views` read this application's events through their own write
         transaction, for the events a batch given to them does not include
         (``ViewsMixin.fill``). The views of a ProjectionRunner are attached too."""
-        events_log, decode = self._events_log(), self.mapper.to_domain_event
+        events_log = self._events_log()
 
-        def read_after(cur: Any, position: int, limit: int) -> list[tuple[Any, Tracking]]:
-            return [(decode(n), Tracking(VIEWS_NAME, n.id))
-                    for n in events_log.notifications_after(cur, position, limit)]
+        def read_after(cur: Any, position: int, limit: int,
+                       before: int | None) -> list[tuple[Any, Tracking]]:
+            return self._tracked(events_log.notifications_after(cur, position, limit, before))
 
         views.read_after = read_after
+
+    def _tracked(self, notifications: Iterable[Any]) -> list[tuple[Any, Tracking]]:
+        """Notifications as the views take them: (domain event, tracking)."""
+        decode = self.mapper.to_domain_event
+        return [(decode(n), Tracking(VIEWS_NAME, n.id)) for n in notifications]
 
     def rebuild_views(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Empty the views and build them again from the whole event log."""

@@ -28,6 +28,11 @@ from eventsourcing.persistence import Notification, StoredEvent
 PLACEHOLDER_ID = uuid5(NAMESPACE_URL, "https://small-steps.example/erased")
 
 
+def _upto(before: int | None) -> int:
+    """The bound of ``notifications_after(..., before)``: none is the largest id."""
+    return 2**63 - 1 if before is None else before
+
+
 @dataclass(frozen=True)
 class LogPlaceholder:
     """Holds a notification id in the log after the event there was erased.
@@ -68,10 +73,12 @@ class SQLiteLog:
     def lock(self, cur: Any) -> None:
         """Nothing to do: the transaction holds SQLite's write lock already."""
 
-    def notifications_after(self, cur: Any, position: int, limit: int) -> list[Notification]:
+    def notifications_after(self, cur: Any, position: int, limit: int,
+                            before: int | None = None) -> list[Notification]:
         rows = cur.conn.execute(
             f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events} "
-            "WHERE rowid > ? ORDER BY rowid LIMIT ?", (position, limit),
+            "WHERE rowid > ? AND rowid < ? ORDER BY rowid LIMIT ?",
+            (position, _upto(before), limit),
         ).fetchall()
         return [Notification(id=r[0], originator_id=self.recorder.convert_originator_id(r[1]),
                              originator_version=r[2], topic=r[3], state=r[4]) for r in rows]
@@ -127,14 +134,15 @@ class PostgresLog:
 
         cur.curs.execute(SQL("LOCK TABLE {}.{} IN EXCLUSIVE MODE").format(*self.events))
 
-    def notifications_after(self, cur: Any, position: int, limit: int) -> list[Notification]:
+    def notifications_after(self, cur: Any, position: int, limit: int,
+                            before: int | None = None) -> list[Notification]:
         from psycopg.sql import SQL
 
         curs = cur.curs
         curs.execute(SQL("SELECT notification_id, originator_id, originator_version, topic, "
-                         "state FROM {}.{} WHERE notification_id > %s "
+                         "state FROM {}.{} WHERE notification_id > %s AND notification_id < %s "
                          "ORDER BY notification_id LIMIT %s").format(*self.events),
-                     (position, limit))
+                     (position, _upto(before), limit))
         return [Notification(id=r["notification_id"], originator_id=r["originator_id"],
                              originator_version=r["originator_version"], topic=r["topic"],
                              state=bytes(r["state"])) for r in curs.fetchall()]

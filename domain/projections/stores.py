@@ -203,9 +203,10 @@ class _PgCursor:
                 write(pick(row))
 
 
-# (cursor of an open writing() transaction, position, limit) -> the next (event,
-# tracking) pairs after position, read through that same transaction.
-ReadAfter = Callable[[Any, int, int], Sequence[tuple[object, Tracking]]]
+# (cursor of an open writing() transaction, position, limit, before) -> the next
+# (event, tracking) pairs after position (and before `before`, if not None), read
+# through that same transaction.
+ReadAfter = Callable[[Any, int, int, "int | None"], Sequence[tuple[object, Tracking]]]
 
 
 class ViewsMixin:
@@ -251,11 +252,7 @@ class ViewsMixin:
         if read_after is None:
             raise RuntimeError("these views were not attached to an application's events")
         last = None
-        while batch := read_after(cur, position, FILL_BATCH):
-            if before is not None:
-                batch = [item for item in batch if item[1].notification_id < before]
-                if not batch:
-                    break
+        while batch := read_after(cur, position, FILL_BATCH, before):
             self.writer.apply(cur, (e for e, _ in batch))
             last = batch[-1][1]
             position = last.notification_id
