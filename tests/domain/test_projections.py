@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -209,8 +212,10 @@ def test_read_your_writes_across_application_instances(store_url_for) -> None:
     reader.close()
 
 
-@pytest.mark.postgres
-def test_a_runner_follows_the_postgres_store(pg_schema_url: str) -> None:
+@contextmanager
+def following(pg_schema_url: str) -> Iterator[tuple[SmallSteps, FixedClock, Any]]:
+    """An application on a fresh PostgreSQL store and a runner following it; when the
+    block ends, the runner stops and the views must equal a rebuild."""
     from domain.store import prepare
 
     env = eventsourcing_env(pg_schema_url)
@@ -219,23 +224,29 @@ def test_a_runner_follows_the_postgres_store(pg_schema_url: str) -> None:
     app = SmallSteps(env, clock)
     try:
         with follow(env) as runner:
-            app.enrol("hal", "en-CA", "America/Toronto")
-            clock.advance(hours=6)
-            step = app.schedule_step("hal", "step-outside", "2026-11-23", "afternoon")
-            app.log_done("hal", step)
-            app.rate_mood("hal", 8, step_id=step)
-            last = app.recorder.max_notification_id()
-            runner.wait(last, timeout=10)
-            # The runner, not a catch-up, brought the views here.
-            assert app.views.position() == last
-            with app.views.reading() as cur:
-                [row] = cur.all("SELECT status, mood_after FROM ss_steps")
-            assert row == {"status": "done", "mood_after": 8}
-            # Queries still catch up themselves (nothing left to do) and agree.
-            assert app.today("hal").steps[0].status == "done"
+            yield app, clock, runner
         catch_up_and_compare_with_rebuild(app)
     finally:
         app.close()
+
+
+@pytest.mark.postgres
+def test_a_runner_follows_the_postgres_store(pg_schema_url: str) -> None:
+    with following(pg_schema_url) as (app, clock, runner):
+        app.enrol("hal", "en-CA", "America/Toronto")
+        clock.advance(hours=6)
+        step = app.schedule_step("hal", "step-outside", "2026-11-23", "afternoon")
+        app.log_done("hal", step)
+        app.rate_mood("hal", 8, step_id=step)
+        last = app.recorder.max_notification_id()
+        runner.wait(last, timeout=10)
+        # The runner, not a catch-up, brought the views here.
+        assert app.views.position() == last
+        with app.views.reading() as cur:
+            [row] = cur.all("SELECT status, mood_after FROM ss_steps")
+        assert row == {"status": "done", "mood_after": 8}
+        # Queries still catch up themselves (nothing left to do) and agree.
+        assert app.today("hal").steps[0].status == "done"
 
 
 def test_a_batch_read_before_a_rebuild_began_skips_nothing(app: SmallSteps, alice: str) -> None:
@@ -259,29 +270,19 @@ def test_a_batch_read_before_a_rebuild_began_skips_nothing(app: SmallSteps, alic
 
 @pytest.mark.postgres
 def test_a_runner_delivering_during_a_rebuild_skips_nothing(pg_schema_url: str) -> None:
-    from domain.store import prepare
-
-    env = eventsourcing_env(pg_schema_url)
-    prepare(env)
-    clock = FixedClock(datetime(2026, 11, 23, 8, tzinfo=timezone.utc))
-    app = SmallSteps(env, clock)
-    try:
-        with follow(env) as runner:
-            app.enrol("ivy", "en-GB", "Europe/London")
-            step = app.schedule_step("ivy", "make-bed", "2026-11-23")
-            runner.wait(app.recorder.max_notification_id(), timeout=10)
-            app.views.reset()  # a rebuild begins; the runner delivers the next event first
-            app.log_done("ivy", step)
-            last = app.recorder.max_notification_id()
-            runner.wait(last, timeout=10)
-            assert app.views.position() == last
-            with app.views.reading() as cur:
-                assert cur.one("SELECT COUNT(*) AS n FROM ss_people")["n"] == 1
-                [row] = cur.all("SELECT status FROM ss_steps")
-            assert row == {"status": "done"}
-        catch_up_and_compare_with_rebuild(app)
-    finally:
-        app.close()
+    with following(pg_schema_url) as (app, _, runner):
+        app.enrol("ivy", "en-GB", "Europe/London")
+        step = app.schedule_step("ivy", "make-bed", "2026-11-23")
+        runner.wait(app.recorder.max_notification_id(), timeout=10)
+        app.views.reset()  # a rebuild begins; the runner delivers the next event first
+        app.log_done("ivy", step)
+        last = app.recorder.max_notification_id()
+        runner.wait(last, timeout=10)
+        assert app.views.position() == last
+        with app.views.reading() as cur:
+            assert cur.one("SELECT COUNT(*) AS n FROM ss_people")["n"] == 1
+            [row] = cur.all("SELECT status FROM ss_steps")
+        assert row == {"status": "done"}
 
 
 def test_a_rebuild_writing_new_rows_by_copy_gives_the_same_rows(
