@@ -105,7 +105,8 @@ def parse(document: dict) -> tuple[Activity, ...]:
     keys = [a.key for a in activities]
     if len(set(keys)) != len(keys):
         raise CatalogueError("catalogue: duplicate keys")
-    spoken = [s for a in activities for s in {a.spoken_name, *a.synonyms}]
+    spoken = [s for a in activities
+              for s in {a.spoken_name, *a.synonyms, *(s for _, w in a.locale_synonyms for s in w)}]
     if len(set(spoken)) != len(spoken):
         raise CatalogueError("catalogue: a synonym names two activities")
     return activities
