@@ -1,4 +1,9 @@
-"""The starter catalogue: data in catalogue.json, validated when it is loaded."""
+"""The starter catalogue: data in catalogue.json, validated when it is loaded.
+
+One entry is the one place for an activity: what it is (title, kind, area, difficulty,
+minutes, its smaller version) and how it is spoken of (the name people say for it, the
+"did it" sentence, the short name in lists, and the synonyms people say, with any a
+single locale adds). The skill's speech and the interaction models read them from here."""
 
 from __future__ import annotations
 
@@ -31,6 +36,16 @@ class Activity:
     value_id: str | None = None
     synonyms: tuple[str, ...] = field(default=(), compare=False)
     own: bool = False
+    # How the voice speaks of a catalogue activity (a person's own ones have none):
+    spoken_name: str = field(default="", compare=False)  # "make the bed": heard as its name
+    done_sentence: str = field(default="", compare=False)  # "You made your bed"
+    short_name: str = field(default="", compare=False)  # "making your bed", in lists
+    # Synonyms only some locales say: (("en-IN", ("called my mummy",)),).
+    locale_synonyms: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
+
+    def heard(self, locale: str) -> tuple[str, ...]:
+        """Every synonym people in this locale say for it."""
+        return self.synonyms + dict(self.locale_synonyms).get(locale, ())
 
 
 class CatalogueError(ValueError):
@@ -40,7 +55,8 @@ class CatalogueError(ValueError):
 def validate(entry: dict, where: str) -> Activity:
     required = {
         "key": str, "title": str, "kind": str, "area": str, "difficulty": int,
-        "minutes": int, "smaller": str, "smaller_minutes": int, "synonyms": list,
+        "minutes": int, "smaller": str, "smaller_minutes": int, "spoken_name": str,
+        "done_sentence": str, "short_name": str, "synonyms": list,
     }
     for name, kind in required.items():
         value = entry.get(name)
@@ -56,6 +72,12 @@ def validate(entry: dict, where: str) -> Activity:
         raise CatalogueError(f"{where}: need 1 <= smaller_minutes < minutes <= 240")
     if len(entry["title"]) > MAX_TITLE_CHARS:
         raise CatalogueError(f"{where}: title longer than {MAX_TITLE_CHARS} characters")
+    by_locale = entry.get("locale_synonyms", {})
+    if not isinstance(by_locale, dict) or not all(isinstance(w, list) for w in by_locale.values()):
+        raise CatalogueError(f"{where}: locale_synonyms must map a locale to a list")
+    said = [*entry["synonyms"], *(s for words in by_locale.values() for s in words)]
+    if not all(isinstance(s, str) and s for s in said):
+        raise CatalogueError(f"{where}: synonyms must be non-empty strings")
     return Activity(
         key=entry["key"],
         title=entry["title"],
@@ -66,6 +88,10 @@ def validate(entry: dict, where: str) -> Activity:
         smaller=entry["smaller"],
         smaller_minutes=entry["smaller_minutes"],
         synonyms=tuple(entry["synonyms"]),
+        spoken_name=entry["spoken_name"],
+        done_sentence=entry["done_sentence"],
+        short_name=entry["short_name"],
+        locale_synonyms=tuple((locale, tuple(words)) for locale, words in by_locale.items()),
     )
 
 
@@ -79,7 +105,8 @@ def parse(document: dict) -> tuple[Activity, ...]:
     keys = [a.key for a in activities]
     if len(set(keys)) != len(keys):
         raise CatalogueError("catalogue: duplicate keys")
-    spoken = [s for a in activities for s in a.synonyms]
+    spoken = [s for a in activities
+              for s in {a.spoken_name, *a.synonyms, *(s for _, w in a.locale_synonyms for s in w)}]
     if len(set(spoken)) != len(spoken):
         raise CatalogueError("catalogue: a synonym names two activities")
     return activities

@@ -1,30 +1,18 @@
 """The interaction model's names (intents, slots, locales), from its single source.
 
-`interaction-models/intents.py` is plain data; its folder name has a hyphen, so it is
-loaded by path. Handlers import names from here, so a renamed intent breaks loudly."""
+`I` is `skill.voice.names`, an ordinary module of the installed package: handlers import
+names from here, so a renamed intent breaks loudly. `model_path(locale)` is where the
+generated model of a locale lies in the skill package (`interaction-models/`)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction-models"
-_NAME = "small_steps_interaction_intents"
+from skill.voice import names as I  # noqa: N812 (the short name the handlers read)
+from skill.voice.package import SKILL_PACKAGE, model_file
 
-
-def _load():  # noqa: ANN202
-    if _NAME in sys.modules:
-        return sys.modules[_NAME]
-    spec = importlib.util.spec_from_file_location(_NAME, MODELS_DIR / "intents.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[_NAME] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-I = _load()
+__all__ = ["I", "model_path"]
 
 
 def model_path(locale: str) -> Path:
-    return MODELS_DIR / "custom" / f"{locale}.json"
+    return SKILL_PACKAGE / model_file(locale)

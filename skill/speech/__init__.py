@@ -2,7 +2,8 @@
 
 `speech_for(locale)` gives a `Speech`: it fills a turn's template, gives spoken forms for
 days, times, activities and barriers, and escapes the result for SSML. Handlers never
-write words of their own.
+write words of their own. A catalogue activity's spoken forms come from its catalogue
+entry (`domain.catalogue`), in the locale's spelling.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cache
 from types import ModuleType
 from xml.sax.saxutils import escape
 
+from domain.catalogue import starter
 from skill.safety import crisis_line
 from skill.speech import en_AU, en_CA, en_GB, en_IN, en_US
 
@@ -64,12 +66,12 @@ class Speech:
         self.locale: str = module.LOCALE
         self.text: dict[str, str | tuple[str, str]] = part("TEXT")
         self.words: dict = part("WORDS")
-        self.done_names: dict[str, str] = part("DONE")
-        self.short_names: dict[str, str] = part("SHORT")
+        self.spelling: dict[str, str] = part("SPELLING")
+        self.done_names: dict[str, str] = {a.key: self.spell(a.done_sentence) for a in starter()}
+        self.short_names: dict[str, str] = {a.key: self.spell(a.short_name) for a in starter()}
         self.done_other: str = part("DONE_OTHER")
         self.done_smaller: str = part("DONE_SMALLER")
         self.date_format: str = part("DATE_FORMAT")
-        self.spelling: dict[str, str] = part("SPELLING")
         self.long_turns: dict[str, int] = part("LONG_TURNS")
         self.fragments: set[str] = part("FRAGMENTS")
         self.fragment_prefixes: tuple[str, ...] = part("FRAGMENT_PREFIXES")

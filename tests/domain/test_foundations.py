@@ -63,6 +63,39 @@ def test_duplicate_catalogue_keys_are_refused() -> None:
         parse(document)
 
 
+def test_each_catalogue_entry_says_how_it_is_spoken_of() -> None:
+    """The entry is the one place for an activity: its spoken forms live beside its title."""
+    for a in starter():
+        assert a.spoken_name and a.done_sentence.startswith("You ") and a.short_name
+    bed = {a.key: a for a in starter()}["make-bed"]
+    assert (bed.spoken_name, bed.done_sentence, bed.short_name) == (
+        "make the bed", "You made your bed", "making your bed")
+    call = {a.key: a for a in starter()}["check-in-call"]
+    assert "called my mummy" in call.heard("en-IN") and "called my mummy" not in call.heard("en-GB")
+    assert set(call.synonyms) <= set(call.heard("en-GB"))
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"done_sentence": ""}, "done_sentence"),
+    ({"short_name": 3}, "short_name"),
+    ({"spoken_name": None}, "spoken_name"),
+    ({"locale_synonyms": {"en-IN": "called my mummy"}}, "locale_synonyms"),
+    ({"locale_synonyms": {"en-IN": [""]}}, "synonyms"),
+])
+def test_a_catalogue_entry_without_its_spoken_forms_is_refused(change: dict, message: str) -> None:
+    document = json.loads((DOMAIN / "catalogue.json").read_text())
+    document["activities"][3].update(change)
+    with pytest.raises(CatalogueError, match=message):
+        parse(document)
+
+
+def test_a_spoken_name_or_synonym_names_one_activity_only() -> None:
+    document = json.loads((DOMAIN / "catalogue.json").read_text())
+    document["activities"][1]["synonyms"].append(document["activities"][0]["spoken_name"])
+    with pytest.raises(CatalogueError, match="names two activities"):
+        parse(document)
+
+
 def test_the_store_setting(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("SMALL_STEPS_STORE", raising=False)
     assert store_url() == DEFAULT_STORE == "sqlite:///var/small-steps.sqlite"

@@ -6,8 +6,8 @@
  * Input (stdin, JSON):
  *   {
  *     "url": "http://127.0.0.1:PORT/alexa",        required
- *     "model": "interaction-models/custom/en-GB.json",
- *                      default: <repo>/interaction-models/custom/<locale>.json
+ *     "model": "interaction-models/interactionModels/custom/en-GB.json",
+ *                      default: <repo>/interaction-models/interactionModels/custom/<locale>.json
  *     "locale": "en-GB",                            default "en-US"
  *     "applicationId": "amzn1.ask.skill....",       default: virtual-alexa's random one
  *     "userId": "amzn1.ask.account.e2e",            default: virtual-alexa's random one
@@ -332,7 +332,7 @@ async function main() {
     if (!Array.isArray(input.steps)) fail('input needs "steps" (an array)');
     const locale = input.locale || "en-US";
     const modelPath = path.resolve(REPO_ROOT, input.model
-        || path.join("interaction-models", "custom", `${locale}.json`));
+        || path.join("interaction-models", "interactionModels", "custom", `${locale}.json`));
     const modelJSON = JSON.parse(fs.readFileSync(modelPath, "utf8"));
     const fixups = input.fixups !== false;
     const stepTimeoutMs = input.stepTimeoutMs || 30000;

@@ -29,7 +29,7 @@ E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parents[1]
 DRIVE_JS = E2E_DIR / "drive.js"
 ENSURE_SCRIPT = REPO_ROOT / "scripts" / "ensure-node-deps.sh"
-MODELS_DIR = REPO_ROOT / "interaction-models" / "custom"
+MODELS_DIR = REPO_ROOT / "interaction-models" / "interactionModels" / "custom"
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000e2e"
 IDENTITY_KEY = "e2e-key"
@@ -91,7 +91,7 @@ def drive(
     """Run one conversation (one device, one user) and return drive.js's transcript.
 
     ``url`` is the skill endpoint, or the server's base URL (then /alexa is added).
-    ``model`` defaults to interaction-models/custom/<locale>.json. Extra keyword
+    ``model`` defaults to interaction-models/interactionModels/custom/<locale>.json. Extra keyword
     options go into drive.js's input as they are (e.g. ``fixups=False``,
     ``unmatched="error"``, ``raw=True``, ``deviceId="..."``).
     """

@@ -63,7 +63,7 @@ def test_an_unknown_locale_still_gets_a_line() -> None:
     assert crisis_line(None).number == "988"
 
 
-MODELS = Path(__file__).resolve().parents[2] / "interaction-models" / "custom"
+MODELS = Path(__file__).resolve().parents[2] / "interaction-models" / "interactionModels" / "custom"
 
 
 @pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
