@@ -1,5 +1,5 @@
 """Small Steps: the Alexa voice layer around the domain.
 
-Call `skill.sdk_compat.install()` before anything imports flask-ask-sdk (that module
+Call `skill.edge.sdk_compat.install()` before anything imports flask-ask-sdk (that module
 says why).
 """

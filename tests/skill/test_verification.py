@@ -17,7 +17,7 @@ from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import Response
 
 from domain.clock import FixedClock
-from skill.verification import (
+from skill.edge.verification import (
     MAX_CHAIN_BYTES,
     AlexaRequestVerifier,
     VerificationError,
@@ -25,7 +25,7 @@ from skill.verification import (
     fetch_url,
     sdk_verifier,
 )
-from tests.skill.certs import (
+from skill.devtools.certs import (
     CERT_URL,
     DEVICE_ID,
     NOW,

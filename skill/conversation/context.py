@@ -1,11 +1,12 @@
 """What every request needs: the domain app, who is speaking, their locale and time zone.
 
 `ContextInterceptor` runs before every handler and puts a `RequestContext` into the
-request attributes; handlers reach it through `Turn` (skill/handlers/base.py)."""
+request attributes; handlers reach it through `Turn` (skill/conversation/base.py)."""
 
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,13 +18,16 @@ from domain.app import SmallSteps
 from domain.clock import local_date
 from domain.errors import NotEnrolled
 from domain.person import Person
-from skill.identity import Identity, IdentityHasher
+from skill.edge.identity import Identity, IdentityHasher
 from skill.speech import DEFAULT_LOCALE, Speech, speech_for
-from skill.timezones import LOCALE_ZONES, TimeZoneCache, device_time_zone
+from skill.devices.timezones import LOCALE_ZONES, TimeZoneCache, device_time_zone
 
 log = logging.getLogger(__name__)
 
 CTX = "small_steps_ctx"
+# Set when a turn ends in the catch-all apology (handlers/errors.py): the edge then
+# releases the request's claim in the reply ledger instead of keeping the reply.
+TURN_FAILED: ContextVar[bool] = ContextVar("small_steps_turn_failed", default=False)
 
 
 @dataclass

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-from contextvars import ContextVar
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill, SkillConfiguration
@@ -26,17 +25,16 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from domain.person import person_id
 from domain.replies import StillHandling
-from skill.context import Services, identify
+from skill.conversation.context import TURN_FAILED, Services, identify
 from skill.speech import speech_for
 
 log = logging.getLogger(__name__)
 
-TURN_FAILED: ContextVar[bool] = ContextVar("small_steps_turn_failed", default=False)
 # Asked outside any dialog, these only read (and at most enrol, which is idempotent):
 # a repeat changes nothing, so they skip the ledger's two round trips.
 READ_ONLY_INTENTS = frozenset({"GetSmallStepIntent"})
 
-__all__ = ["TURN_FAILED", "OnceSkill", "StillHandling"]
+__all__ = ["OnceSkill", "StillHandling"]
 
 
 def _only_reads(envelope: RequestEnvelope) -> bool:
@@ -47,7 +45,7 @@ def _only_reads(envelope: RequestEnvelope) -> bool:
 
 
 def apology(envelope: RequestEnvelope) -> ResponseEnvelope:
-    """The catch-all's words (skill/handlers/errors.py), for when no handler can run."""
+    """The catch-all's words (skill/conversation/handlers/errors.py), for when no handler can run."""
     said = speech_for(getattr(envelope.request, "locale", None)).turn("error")
     return ResponseEnvelope(version="1.0", session_attributes={}, response=Response(
         output_speech=SsmlOutputSpeech(ssml=said.ssml), should_end_session=True))

@@ -4,7 +4,7 @@
 PostgreSQL store set up by `small-steps migrate`; `projector` starts `small-steps
 projector`. Both are separate processes, exactly as systemd runs them. `Signer` makes
 the server verify every request as Alexa's would be verified: a certificate chain made
-here (tests/skill/certs.py) is put in the verifier's cache and its root is the only
+here (skill/devtools/certs.py) is put in the verifier's cache and its root is the only
 trusted one, and every body is signed with the chain's key.
 """
 
@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.skill import certs
+from skill.devtools import certs
 
 BIN = Path(sys.executable).parent
 SMALL_STEPS = str(BIN / "small-steps")

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from skill.verification import cert_cache_path
+from skill.edge.verification import cert_cache_path
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 ALEXA_SAN = "echo-api.amazon.com"
