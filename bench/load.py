@@ -213,7 +213,7 @@ def seed(store: str, identity_key: str, planned: int, fresh: int) -> tuple[list[
     `fresh` people enrolled with nothing logged. Returns their Alexa user ids."""
     from domain.app import SmallSteps
     from domain.clock import local_date, week_id
-    from skill.edge.identity import IdentityHasher
+    from skill.conversation.identity import IdentityHasher
 
     hasher = IdentityHasher(identity_key.encode())
     app = SmallSteps.from_store(store, create_tables=False)

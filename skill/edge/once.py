@@ -25,7 +25,9 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from domain.person import person_id
 from domain.replies import StillHandling
-from skill.conversation.context import TURN_FAILED, Services, identify
+from skill.conversation.base import PENDING
+from skill.conversation.context import TURN_FAILED, Services
+from skill.conversation.identity import identify
 from skill.speech import speech_for
 
 log = logging.getLogger(__name__)
@@ -41,11 +43,12 @@ def _only_reads(envelope: RequestEnvelope) -> bool:
     intent = getattr(envelope.request, "intent", None)
     attributes = (envelope.session.attributes if envelope.session is not None else None) or {}
     return (intent is not None and intent.name in READ_ONLY_INTENTS
-            and not attributes.get("pending"))
+            and not attributes.get(PENDING))
 
 
 def apology(envelope: RequestEnvelope) -> ResponseEnvelope:
-    """The catch-all's words (skill/conversation/handlers/errors.py), for when no handler can run."""
+    """The catch-all's words (skill/conversation/handlers/errors.py), for when no
+    handler can run."""
     said = speech_for(getattr(envelope.request, "locale", None)).turn("error")
     return ResponseEnvelope(version="1.0", session_attributes={}, response=Response(
         output_speech=SsmlOutputSpeech(ssml=said.ssml), should_end_session=True))

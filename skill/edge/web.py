@@ -25,9 +25,9 @@ from domain.app import SmallSteps
 from domain.clock import Clock
 from skill.conversation.context import ContextInterceptor, Services
 from skill.conversation.handlers import exception_handlers, request_handlers
+from skill.conversation.identity import IdentityHasher
 from skill.devices.timezones import AlexaApiClient
 from skill.edge import sdk_compat
-from skill.edge.identity import IdentityHasher
 from skill.edge.logs import REQUEST_ID, REQUEST_ID_HEADER, request_id_from
 from skill.edge.once import OnceSkill, StillHandling
 from skill.edge.verification import AlexaRequestVerifier, sdk_verifier

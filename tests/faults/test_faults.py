@@ -23,9 +23,9 @@ import pytest
 
 from domain.app import SmallSteps
 from domain.projections.views import rows_snapshot
+from skill.devtools import stack
 from skill.devtools.envelopes import Device, SlotValue, spoken_text
 from skill.speech import speech_for
-from skill.devtools import stack
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from skill.devtools.certs import NOW, chain, root
 from skill.edge import sdk_compat
 from skill.edge.sdk_compat import (
     CertificateValidator,
@@ -17,7 +18,6 @@ from skill.edge.sdk_compat import (
     ValidationContext,
     ValidationError,
 )
-from skill.devtools.certs import NOW, chain, root
 
 LIBCRYPTO_ERROR = "Error detecting the version of libcrypto"
 IMPORT_SDK = "import flask_ask_sdk.skill_adapter"

@@ -11,8 +11,8 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.conversation.base import LAST, PENDING, IntentHandler, Turn
-from skill.model import I
 from skill.conversation.states import DialogState
+from skill.model import I
 
 log = logging.getLogger(__name__)
 

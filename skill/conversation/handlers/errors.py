@@ -13,8 +13,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from domain.errors import DomainError
-from skill.conversation.context import CTX, TURN_FAILED, NoIdentity
 from skill.conversation.base import PENDING, Turn
+from skill.conversation.context import CTX, TURN_FAILED, NoIdentity
 from skill.conversation.states import DialogState
 from skill.speech import speech_for
 

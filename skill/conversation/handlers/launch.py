@@ -9,8 +9,8 @@ from ask_sdk_model import Response
 
 from skill.conversation.base import Turn, answers
 from skill.conversation.handlers.today import offer_suggestion, present_today
-from skill.model import I
 from skill.conversation.states import DialogState
+from skill.model import I
 
 WELCOME_KEYS = {"step": "welcome_step", "suggest": "welcome_suggest",
                 "all_done": "welcome_all_done", "all_done_state": DialogState.MOOD_ASK}

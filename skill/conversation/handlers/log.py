@@ -12,8 +12,8 @@ from domain.results import StepView
 from domain.vocabulary import BARRIERS, MAX_SCALE, MIN_SCALE
 from skill.conversation.base import IntentHandler, Turn, answers
 from skill.conversation.handlers.today import find_step, step_fields
-from skill.model import I
 from skill.conversation.states import DialogState
+from skill.model import I
 
 
 def mood_value(turn: Turn, slot: str = I.MOOD) -> int | None:

@@ -6,8 +6,8 @@ from ask_sdk_model import Response
 
 from skill.conversation.base import IntentHandler, Turn, answers
 from skill.conversation.handlers.log import mood_value
-from skill.model import I
 from skill.conversation.states import DialogState
+from skill.model import I
 
 LOW_MOOD = 2
 

@@ -13,8 +13,8 @@ from domain.errors import DailyCapReached, NoStepToLog, StepAlreadyDone, Unknown
 from domain.vocabulary import PARTS_OF_DAY
 from skill.conversation.base import IntentHandler, Turn, answers
 from skill.conversation.handlers.today import find_step, step_fields, target_step
-from skill.model import I
 from skill.conversation.states import DialogState
+from skill.model import I
 
 # AMAZON.TIME's parts of the day.
 TIME_PARTS = {"MO": "morning", "AF": "afternoon", "EV": "evening", "NI": "evening"}

@@ -10,10 +10,10 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import IntentConfirmationStatus, Response
 from ask_sdk_model.dialog import ConfirmIntentDirective
 
-from skill.conversation.context import CTX
 from skill.conversation.base import IntentHandler, Turn, answers
-from skill.model import I
+from skill.conversation.context import CTX
 from skill.conversation.states import DialogState
+from skill.model import I
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.conversation.base import CRISIS, IntentHandler, Turn, answers
-from skill.model import I
 from skill.conversation.safety import is_crisis_language
 from skill.conversation.states import DialogState
+from skill.model import I
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from ask_sdk_model import Response
 from domain.clock import week_id
 from domain.results import WeekSummary
 from skill.conversation.base import IntentHandler, Turn, answers
+from skill.conversation.states import DialogState
 from skill.model import I
 from skill.speech import Speech
-from skill.conversation.states import DialogState
 
 MOOD_CHANGE = 0.5  # smaller changes are "about the same"
 

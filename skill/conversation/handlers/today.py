@@ -11,8 +11,8 @@ from domain.errors import CannotMakeSmaller, DailyCapReached
 from domain.results import StepView, Suggestion, Today
 from domain.vocabulary import LIFE_AREAS
 from skill.conversation.base import OFFERED, IntentHandler, Turn, answers
-from skill.model import I
 from skill.conversation.states import DialogState
+from skill.model import I
 
 
 def step_fields(turn: Turn, step: StepView) -> dict:

@@ -8,8 +8,8 @@ from ask_sdk_model import Response
 
 from domain.vocabulary import LIFE_AREAS, MAX_TITLE_CHARS
 from skill.conversation.base import IntentHandler, Turn, answers
-from skill.model import I
 from skill.conversation.states import DialogState
+from skill.model import I
 
 # Words that place a value in a life area (BATD-R). Unplaced values are asked about.
 AREA_WORDS = {
