@@ -25,6 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from skill.devtools import certs
+from skill.settings import (
+    ENV_CERT_CACHE_DIR,
+    ENV_IDENTITY_KEY,
+    ENV_SKILL_ID,
+    ENV_STORE,
+    ENV_TRUST_ROOTS,
+    ENV_VERIFY,
+)
 
 BIN = Path(sys.executable).parent
 SMALL_STEPS = str(BIN / "small-steps")
@@ -50,9 +58,9 @@ class Signer:
         self.chain = certs.chain()
         certs.write_cert_cache(workdir / "certs", signing=self.chain)
         self.env = {
-            "SMALL_STEPS_VERIFY_REQUESTS": "true",
-            "SMALL_STEPS_TRUST_ROOTS": str(certs.write_trust_roots(workdir / "roots.pem")),
-            "SMALL_STEPS_CERT_CACHE_DIR": str(workdir / "certs"),
+            ENV_VERIFY: "true",
+            ENV_TRUST_ROOTS: str(certs.write_trust_roots(workdir / "roots.pem")),
+            ENV_CERT_CACHE_DIR: str(workdir / "certs"),
         }
 
     def headers(self, body: bytes) -> dict[str, str]:
@@ -134,10 +142,10 @@ def _stop(process: subprocess.Popen, timeout: float = 15.0) -> None:
 def base_env(store: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMALL_STEPS_")}
     env.update({
-        "SMALL_STEPS_STORE": store,
-        "SMALL_STEPS_SKILL_ID": SKILL_ID,
-        "SMALL_STEPS_IDENTITY_KEY": "stack-identity-key",
-        "SMALL_STEPS_VERIFY_REQUESTS": "false",
+        ENV_STORE: store,
+        ENV_SKILL_ID: SKILL_ID,
+        ENV_IDENTITY_KEY: "stack-identity-key",
+        ENV_VERIFY: "false",
         "PYTHONUNBUFFERED": "1",
     })
     env.update(extra or {})
