@@ -26,8 +26,8 @@ Run it (``make bench`` does the first)::
     .venv/bin/python bench/history.py --store sqlite --repeats 50 --years 2
 
 SQLite uses a fresh file in a temporary directory. PostgreSQL uses the server
-named by SMALL_STEPS_TEST_PG (default
-postgresql://postgres@127.0.0.1:5432/small_steps_test) in a fresh schema
+named by SMALL_STEPS_BENCH_PG, else SMALL_STEPS_TEST_PG (default
+postgresql://postgres@127.0.0.1:5432/small_steps_test; bench/common.py) in a fresh schema
 ``bench_<random>`` that is dropped at the end.
 """
 
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import random
 import statistics
 import sys
@@ -50,16 +49,13 @@ from typing import Any, TypeVar
 if __package__ in (None, ""):  # run as a plain script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import log, postgres_store  # noqa: E402
+from bench.common import PG_URL, log, postgres_store  # noqa: E402
 from domain.app import SmallSteps  # noqa: E402
 from domain.catalogue import starter  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
 from domain.errors import DomainError  # noqa: E402
 from domain.vocabulary import BARRIERS, PARTS_OF_DAY  # noqa: E402
 
-PG_URL = os.environ.get(
-    "SMALL_STEPS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/small_steps_test"
-)
 TARGET = 1.3
 WARM_UP = 20
 VETERAN, NEWCOMER = "veteran", "newcomer"

@@ -5,7 +5,7 @@ What runs (all on loopback, each a process of its own, as in production):
 - Small Steps: ``small-steps serve --production`` (gunicorn gthread workers) on a
   PostgreSQL store made by ``small-steps migrate``, with request verification ON:
   a certificate chain made for the run sits in the verifier's cache and its root is
-  the only trusted one (tests/stack.py ``Signer``); every request is signed.
+  the only trusted one (skill/devtools/stack.py ``Signer``); every request is signed.
 - The baseline: bench/hello.py, a minimal hello-world ASK skill through the same
   stack (gunicorn with the same workers and threads, Flask, flask-ask-sdk, the same
   verifier and trust root), sent the same envelopes as "today".
@@ -32,7 +32,7 @@ and today's p99 at concurrency 8 under 100 ms. The exit status is 0 either way.
 
 PostgreSQL: SMALL_STEPS_BENCH_PG (default SMALL_STEPS_TEST_PG, else
 postgresql://postgres@127.0.0.1:5432/small_steps_test), in a fresh schema dropped
-at the end.
+at the end (bench/common.py).
 """
 
 from __future__ import annotations
@@ -58,11 +58,17 @@ if __package__ in (None, ""):  # run as a plain script: make the repo importable
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from bench.common import log, postgres_store, server_version  # noqa: E402
-from skill.envelopes import Device, SlotValue  # noqa: E402
+from bench.common import (  # noqa: E402
+    HELLO_FLOOR_PG,
+    HELLO_FLOOR_TABLE,
+    PG_URL,
+    log,
+    postgres_store,
+    server_version,
+)
+from skill.conversation.states import DialogState  # noqa: E402
+from skill.devtools.envelopes import Device, SlotValue  # noqa: E402
 
-PG_URL = os.environ.get("SMALL_STEPS_BENCH_PG") or os.environ.get(
-    "SMALL_STEPS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/small_steps_test")
 LEVELS = (1, 8, 32)
 REQUESTS = {1: 300, 8: 1600, 32: 3200}  # per level; done_mood sends them as pairs
 WARMUP = 64
@@ -77,7 +83,7 @@ SONG = SlotValue("played my favourite song", "favourite-song", "ActivityType")
 
 
 def _device(user: str) -> Device:
-    from tests.stack import SKILL_ID
+    from skill.devtools.stack import SKILL_ID
 
     return Device(application_id=SKILL_ID, user_id=user, device_id="amzn1.ask.device.BENCH",
                   locale="en-GB")
@@ -93,7 +99,7 @@ def requests_for(kind: str, count: int, people: list[str], fresh: Iterator[str],
     for _ in range(count // 2):
         device = _device(next(fresh))  # enrolled, nothing logged yet: the step will be <week>.1
         done = device.intent("LogDoneIntent", {"activity": SONG})
-        device.attributes = {"pending": {"what": "mood_after", "step": f"{week}.1"}}
+        device.attributes = {"pending": {"what": DialogState.MOOD_AFTER, "step": f"{week}.1"}}
         pairs.append([done, device.intent("RateMoodIntent", {"mood": "7"})])
     return pairs
 
@@ -108,7 +114,7 @@ def _client(base: str, key_pem: bytes, cert_url: str, work: list[list[dict]], th
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import padding
 
-    from tests.stack import Client
+    from skill.devtools.stack import Client
 
     key = serialization.load_pem_private_key(key_pem, password=None)
     signed = []
@@ -207,7 +213,7 @@ def seed(store: str, identity_key: str, planned: int, fresh: int) -> tuple[list[
     `fresh` people enrolled with nothing logged. Returns their Alexa user ids."""
     from domain.app import SmallSteps
     from domain.clock import local_date, week_id
-    from skill.identity import IdentityHasher
+    from skill.conversation.identity import IdentityHasher
 
     hasher = IdentityHasher(identity_key.encode())
     app = SmallSteps.from_store(store, create_tables=False)
@@ -247,8 +253,8 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     import psycopg
 
-    from tests import stack
-    from tests.skill import certs
+    from skill.devtools import stack
+    from skill.devtools import certs
 
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -284,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         floor_table = f'"{store.rsplit("schema=", 1)[1]}".hello_floor'
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f"CREATE TABLE {floor_table} (request_id TEXT)")
-        env.update(HELLO_FLOOR_PG=PG_URL, HELLO_FLOOR_TABLE=floor_table)
+        env.update({HELLO_FLOOR_PG: PG_URL, HELLO_FLOOR_TABLE: floor_table})
         hello = [sys.executable, str(ROOT / "bench" / "hello.py")]
         servers = [
             ("hello", hello),

@@ -32,8 +32,8 @@ Run it::
     .venv/bin/python bench/projections.py                  # 1,000,000 events
     .venv/bin/python bench/projections.py --events 100000
 
-It uses the server named by SMALL_STEPS_BENCH_PG (default
-postgresql://postgres@127.0.0.1:5432/small_steps_test) in a fresh schema
+It uses the server named by SMALL_STEPS_BENCH_PG, else SMALL_STEPS_TEST_PG (default
+postgresql://postgres@127.0.0.1:5432/small_steps_test; bench/common.py) in a fresh schema
 ``bench_<random>`` that is dropped at the end.
 """
 
@@ -52,7 +52,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a plain script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import log, postgres_store, server_version  # noqa: E402
+from bench.common import PG_URL, log, postgres_store, server_version  # noqa: E402
 from domain.app import CATCH_UP_BATCH, LONG_CATCH_UP_BATCH, SmallSteps  # noqa: E402
 from domain.catalogue import Activity, starter  # noqa: E402
 from domain.clock import week_id  # noqa: E402
@@ -61,9 +61,6 @@ from domain.projections.views import VIEW_TABLES  # noqa: E402
 from domain.vocabulary import ANYTIME, BARRIERS, PARTS_OF_DAY  # noqa: E402
 from domain.week import PENDING, Week, activity_fields  # noqa: E402
 
-PG_URL = os.environ.get(
-    "SMALL_STEPS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/small_steps_test"
-)
 TARGET = 0.25
 FIRST_DAY = date(2026, 1, 5)  # a Monday
 EVENTS_PER_PERSON = 600  # about four months of daily use each

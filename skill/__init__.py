@@ -1,5 +1,15 @@
-"""Small Steps: the Alexa voice layer around the domain.
+"""Small Steps: the Alexa voice layer around the domain, in layers that call one way.
 
-Call `skill.sdk_compat.install()` before anything imports flask-ask-sdk (that module
-says why).
+    edge/          HTTP: Flask app, request verification, SDK compatibility, once-only
+                   replies, logs, the production server
+    conversation/  dialog states, the request context, who is speaking, the handlers,
+                   crisis language
+    speech/        what is said, per locale
+    devices/       Alexa service clients (the device's time zone)
+    devtools/      the chat console, envelopes, the test stack and test certificates
+    settings.py    every SMALL_STEPS_* setting, the one reader of the environment
+    cli.py         the `small-steps` command
+
+Call `skill.edge.sdk_compat.install()` before anything imports flask-ask-sdk (that
+module says why).
 """

@@ -20,20 +20,26 @@ import threading
 from skill.settings import (
     DEFAULT_HOST,
     DEFAULT_PORT,
-    ENV_LOG_LEVEL,
+    ENV_SKILL_ID,
+    ENV_STORE,
     ENV_THREADS,
+    ENV_VERIFY,
     ENV_WORKERS,
     Settings,
     SettingsError,
+    Verification,
+    read_log_level,
 )
 
 log = logging.getLogger("small_steps")
+LOCAL_SKILL_ID = "amzn1.ask.skill.local-console"
 
 
 def _env(args: argparse.Namespace) -> dict[str, str]:
+    """The process environment, with the command line's --store over SMALL_STEPS_STORE."""
     env = dict(os.environ)
     if getattr(args, "store", None):
-        env["SMALL_STEPS_STORE"] = args.store
+        env[ENV_STORE] = args.store
     return env
 
 
@@ -44,9 +50,9 @@ def _fail(command: str, message: str) -> int:
 
 def migrate(args: argparse.Namespace) -> int:
     from domain.app import SmallSteps
-    from domain.store import StoreSettingError, store_url
+    from domain.store import StoreSettingError
 
-    url = store_url(_env(args))
+    url = Settings.from_env(_env(args), identity=False).store
     try:
         tables = SmallSteps.create_tables(url)
     except StoreSettingError as e:
@@ -63,14 +69,16 @@ def rebuild_views(args: argparse.Namespace) -> int:
     import time
 
     from domain.app import SmallSteps
-    from domain.store import StoreNotReady, StoreSettingError, store_url
+    from domain.store import StoreNotReady, StoreSettingError
+
+    url = Settings.from_env(_env(args), identity=False).store
 
     def progress(position: int, target: int) -> None:
         print(f"small-steps rebuild-views: {position:,} of {target:,} events", flush=True)
 
     began = time.perf_counter()
     try:
-        app = SmallSteps.from_store(store_url(_env(args)), create_tables=False)
+        app = SmallSteps.from_store(url, create_tables=False)
         try:
             app.check_tables()
             head = app.progress()[0]
@@ -109,36 +117,32 @@ def _store_ready(command: str, url: str) -> int | None:
 def serve(args: argparse.Namespace) -> int:
     from domain.store import eventsourcing_env, is_postgres
 
-    env = _env(args)
-    try:
-        settings = Settings.from_env(env, host=args.host, port=args.port,
-                                     create_key=not args.production)
-        if args.workers:
-            settings = dataclasses.replace(settings, workers=args.workers)
-        if args.threads:
-            settings = dataclasses.replace(settings, threads=args.threads)
-    except SettingsError as e:
-        return _fail("serve", str(e))
+    settings = Settings.from_env(_env(args), host=args.host, port=args.port,
+                                 create_key=not args.production)
+    if args.workers:
+        settings = dataclasses.replace(settings, workers=args.workers)
+    if args.threads:
+        settings = dataclasses.replace(settings, threads=args.threads)
     if settings.verify_requests and not settings.skill_ids:
-        log.warning("SMALL_STEPS_SKILL_ID is not set: every request will be refused until it "
-                    "names your skill's id")
+        log.warning("%s is not set: every request will be refused until it names your "
+                    "skill's id", ENV_SKILL_ID)
     if args.production:
         if not is_postgres(eventsourcing_env(settings.store)):
-            return _fail("serve", "--production serves a PostgreSQL store (SMALL_STEPS_STORE="
+            return _fail("serve", f"--production serves a PostgreSQL store ({ENV_STORE}="
                                   "postgresql://…); SQLite is for one process on one machine")
         problem = _store_ready("serve", settings.store)
         if problem is not None:
             return problem
-        from skill.production import ProductionServer
+        from skill.edge.production import ProductionServer
 
         log.info("Small Steps (production) on http://%s:%d/alexa, %d workers x %d threads",
                  settings.host, settings.port, settings.workers, settings.threads,
                  extra={"workers": settings.workers, "threads": settings.threads})
-        ProductionServer(env, settings, os.environ.get(ENV_LOG_LEVEL, "INFO")).run()
+        ProductionServer(settings).run()
         return 0
-    from skill.web import create_app
+    from skill.edge.web import create_app
 
-    web = create_app(env, settings=settings)
+    web = create_app(settings=settings)
     print(f"Small Steps is serving on http://{settings.host}:{settings.port}/alexa "
           f"({settings.describe()})", flush=True)
     web.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
@@ -147,8 +151,9 @@ def serve(args: argparse.Namespace) -> int:
 
 def projector(args: argparse.Namespace) -> int:
     from domain.projections.runner import run_projector
-    from domain.store import StoreSettingError, store_url
+    from domain.store import StoreSettingError
 
+    url = Settings.from_env(_env(args), identity=False).store
     stop = threading.Event()
 
     def stopping(signum: int, _frame: object) -> None:
@@ -158,26 +163,29 @@ def projector(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)
     try:
-        return run_projector(store_url(_env(args)), stop)
+        return run_projector(url, stop)
     except StoreSettingError as e:
         return _fail("projector", str(e))
 
 
 def chat(args: argparse.Namespace) -> int:
-    from skill.console import chat as run_chat
-    from skill.console import start_local_server
+    from skill.devtools.console import chat as run_chat
+    from skill.devtools.console import start_local_server
 
+    env = _env(args)
     if args.url:
         url, server = args.url, None
+        skill_ids = Verification.from_env(env).skill_ids
     else:
-        env = dict(os.environ)
-        if args.store:
-            env["SMALL_STEPS_STORE"] = args.store
-        url, server = start_local_server(env)
+        # Only a loopback server may run without verification; this one is ours.
+        local = Settings.from_env({**env, ENV_VERIFY: "false",
+                                   ENV_SKILL_ID: env.get(ENV_SKILL_ID, LOCAL_SKILL_ID)},
+                                  host="127.0.0.1")
+        url, server = start_local_server(local)
+        skill_ids = local.skill_ids
     try:
-        return run_chat(url, args.locale, args.skill_id or os.environ.get(
-            "SMALL_STEPS_SKILL_ID", "amzn1.ask.skill.local-console").split(",")[0],
-            args.user, args.person, sys.stdin, sys.stdout)
+        return run_chat(url, args.locale, args.skill_id or (skill_ids or (LOCAL_SKILL_ID,))[0],
+                        args.user, args.person, sys.stdin, sys.stdout)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -220,14 +228,17 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--person", default=None, help="a voice profile name, if recognised")
     c.set_defaults(run=chat, log="text")
     args = parser.parse_args(argv)
-    level = os.environ.get(ENV_LOG_LEVEL, "INFO")
+    level = read_log_level()
     if args.log == "json":
-        from skill.logs import configure
+        from skill.edge.logs import configure
 
         configure(level)
     else:
         logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    return args.run(args)
+    try:
+        return args.run(args)
+    except SettingsError as e:  # a setting is wrong: one line, no traceback
+        return _fail(args.command, str(e))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""The server's settings, all from environment variables (README, "Settings")."""
+"""Every setting the skill and its commands read, from SMALL_STEPS_* environment variables.
+
+This module is the only place in skill/ that reads the environment: `Settings.from_env`
+builds one object (the `small-steps` command builds it once per run) and everything
+else is handed the settings or the values it needs. The domain is given its store URL.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,10 @@ import logging
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from domain.store import DEFAULT_STORE, store_url
+from domain.store import DEFAULT_STORE
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +30,19 @@ ENV_TIMEZONE_TIMEOUT = "SMALL_STEPS_ALEXA_API_TIMEOUT"
 ENV_WORKERS = "SMALL_STEPS_WORKERS"
 ENV_THREADS = "SMALL_STEPS_THREADS"
 ENV_LOG_LEVEL = "SMALL_STEPS_LOG_LEVEL"
+ENV_TRUST_ROOTS = "SMALL_STEPS_TRUST_ROOTS"
+ENV_CERT_CACHE_DIR = "SMALL_STEPS_CERT_CACHE_DIR"
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_KEY_FILE = "var/identity.key"
+DEFAULT_LOG_LEVEL = "INFO"
 MAX_BODY_BYTES = 256 * 1024
 DEFAULT_THREADS = 4
+
+
+def _environ(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
 
 
 def default_workers() -> int:
@@ -71,38 +83,74 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def read_store(environ: Mapping[str, str] | None = None) -> str:
+    """SMALL_STEPS_STORE, else the embedded SQLite file."""
+    return (_environ(environ).get(ENV_STORE) or DEFAULT_STORE).strip()
+
+
+def read_log_level(environ: Mapping[str, str] | None = None) -> str:
+    """SMALL_STEPS_LOG_LEVEL (default INFO): read before the rest, to set up the logs."""
+    return _environ(environ).get(ENV_LOG_LEVEL) or DEFAULT_LOG_LEVEL
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What checking that a request comes from Alexa needs (skill/edge/verification.py)."""
+
+    skill_ids: tuple[str, ...] = ()
+    trust_roots: str | None = None  # a PEM file; None: the system's CA bundle
+    cert_cache_dir: str | None = None  # where fetched chains are kept; None: memory only
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Verification:
+        env = _environ(environ)
+        return cls(
+            skill_ids=tuple(i.strip() for i in env.get(ENV_SKILL_ID, "").split(",") if i.strip()),
+            trust_roots=env.get(ENV_TRUST_ROOTS) or None,
+            cert_cache_dir=env.get(ENV_CERT_CACHE_DIR) or None,
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     store: str
-    skill_ids: tuple[str, ...]
     verify_requests: bool
-    identity_key: bytes
+    identity_key: bytes  # empty when the command never sees an Alexa id
+    verification: Verification = field(default_factory=Verification)
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     alexa_api_timeout: float = 2.0
     workers: int = 2
     threads: int = DEFAULT_THREADS
+    log_level: str = DEFAULT_LOG_LEVEL
+
+    @property
+    def skill_ids(self) -> tuple[str, ...]:
+        return self.verification.skill_ids
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, host: str | None = None,
-                 port: int | None = None, create_key: bool = True) -> Settings:
-        """`create_key=False` (production) refuses to make a new identity key."""
-        env = os.environ if environ is None else environ
+                 port: int | None = None, create_key: bool = True,
+                 identity: bool = True) -> Settings:
+        """`create_key=False` (production) refuses to make a new identity key;
+        `identity=False` (commands that never see an Alexa id) neither reads nor makes it."""
+        env = _environ(environ)
         host = host or env.get(ENV_HOST) or DEFAULT_HOST
         try:
             port = int(port if port is not None else env.get(ENV_PORT) or DEFAULT_PORT)
         except ValueError:
             raise SettingsError(f"{ENV_PORT} must be a port number") from None
         settings = cls(
-            store=store_url({ENV_STORE: env.get(ENV_STORE, "")}),
-            skill_ids=tuple(i.strip() for i in env.get(ENV_SKILL_ID, "").split(",") if i.strip()),
+            store=read_store(env),
             verify_requests=_flag(env.get(ENV_VERIFY), True),
-            identity_key=identity_key(env, create=create_key),
+            identity_key=identity_key(env, create=create_key) if identity else b"",
+            verification=Verification.from_env(env),
             host=host,
             port=port,
             alexa_api_timeout=float(env.get(ENV_TIMEZONE_TIMEOUT) or 2.0),
             workers=_count(env, ENV_WORKERS, default_workers()),
             threads=_count(env, ENV_THREADS, DEFAULT_THREADS),
+            log_level=read_log_level(env),
         )
         settings.check()
         return settings
@@ -157,4 +205,5 @@ def identity_key(env: Mapping[str, str], *, create: bool = True) -> bytes:
     return key.encode("utf-8")
 
 
-__all__ = ["DEFAULT_STORE", "MAX_BODY_BYTES", "Settings", "SettingsError", "is_loopback"]
+__all__ = ["DEFAULT_STORE", "MAX_BODY_BYTES", "Settings", "SettingsError", "Verification",
+           "is_loopback", "read_log_level", "read_store"]

@@ -1,6 +1,6 @@
 """Faults, against the production shape: gunicorn workers, the projector, PostgreSQL.
 
-Each test starts the real commands as separate processes (tests/stack.py) on a
+Each test starts the real commands as separate processes (skill/devtools/stack.py) on a
 PostgreSQL store of its own, and checks what the store holds afterwards: contention,
 Alexa retrying a request, bad input at the edge, the projector killed mid catch-up,
 and PostgreSQL itself restarting while requests arrive.
@@ -23,9 +23,9 @@ import pytest
 
 from domain.app import SmallSteps
 from domain.projections.views import rows_snapshot
-from skill.envelopes import Device, SlotValue, spoken_text
+from skill.devtools import stack
+from skill.devtools.envelopes import Device, SlotValue, spoken_text
 from skill.speech import speech_for
-from tests import stack
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

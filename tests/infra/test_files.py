@@ -158,8 +158,8 @@ def test_the_web_unit_matches_gunicorn():
     assert callable(systemd.sd_notify)
     assert one(service, "ExecReload") == "/bin/kill -HUP $MAINPID"
     assert one(service, "KillMode") == "mixed"
-    # Long enough for gunicorn's graceful_timeout (skill/production.py).
-    from skill.production import ProductionServer
+    # Long enough for gunicorn's graceful_timeout (skill/edge/production.py).
+    from skill.edge.production import ProductionServer
 
     source = Path(ProductionServer.load_config.__code__.co_filename).read_text()
     graceful = int(re.search(r'"graceful_timeout":\s*(\d+)', source).group(1))

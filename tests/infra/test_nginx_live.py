@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from skill.devtools.stack import free_port, wait_until
 from tests.infra import nginx
 from tests.infra.conftest import SMALL_STEPS, Provisioned, script_env
 from tests.infra.test_provision import stop
-from tests.stack import free_port, wait_until
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")]

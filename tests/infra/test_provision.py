@@ -17,8 +17,8 @@ from psycopg import errors
 
 from domain.app import SmallSteps
 from domain.clock import FixedClock
+from skill.devtools.stack import free_port, wait_until
 from tests.infra.conftest import SMALL_STEPS, Provisioned, run, script_env, superuser
-from tests.stack import free_port, wait_until
 
 pytestmark = pytest.mark.postgres
 

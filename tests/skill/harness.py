@@ -22,8 +22,8 @@ from werkzeug.serving import make_server
 
 from domain.app import SmallSteps
 from domain.clock import FixedClock
-from skill.envelopes import Device, SlotValue, spoken_text
-from skill.web import SERVICES, create_app
+from skill.devtools.envelopes import Device, SlotValue, spoken_text
+from skill.edge.web import SERVICES, create_app
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 BANNED = re.compile(r"\b(fail(s|ed|ing|ure)?|miss(ed|ing)?|behind|should|streaks?)\b", re.I)

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from skill.console import Resolver
+from skill.devtools.console import Resolver
 from skill.model import model_path
 
 

@@ -459,7 +459,7 @@ def test_an_exception_gets_a_kind_answer_and_keeps_what_was_stored(speaker: Spea
 
 def _key(server, speaker: Speaker) -> str:
     """The stored person key of the speaker (the server's keyed hash)."""
-    from skill.identity import IdentityHasher
+    from skill.conversation.identity import IdentityHasher
 
     hasher = IdentityHasher(b"test-identity-key")
     d = speaker.device

@@ -510,7 +510,7 @@ def test_manifest_never_uses_banned_words(manifest) -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_handlers_serve_exactly_the_models_intents(models, locale: str) -> None:
-    from skill.handlers.base import served_intents
+    from skill.conversation.base import served_intents
 
     in_model = {i["name"] for i in models[locale]["interactionModel"]["languageModel"]["intents"]}
     served = served_intents()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from skill.logs import REQUEST_ID_HEADER, JsonFormatter, scrub
+from skill.edge.logs import REQUEST_ID_HEADER, JsonFormatter, scrub
 from tests.skill.harness import Speaker, activity, post
 from tests.skill.test_conversations import I
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from skill.envelopes import spoken_text
+from skill.devtools.envelopes import spoken_text
 from skill.model import I
 from tests.skill.harness import Speaker, activity, post
 from tests.skill.test_conversations import _key

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests import stack
+from skill.devtools import stack
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.safety import crisis_line, crisis_lines, is_crisis_language
+from skill.conversation.safety import crisis_line, crisis_lines, is_crisis_language
 
 CRISIS = [
     "I want to die", "i wanna die", "I just want to die tonight", "I want to hurt myself",

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from skill import sdk_compat
-from skill.sdk_compat import (
+from skill.devtools.certs import NOW, chain, root
+from skill.edge import sdk_compat
+from skill.edge.sdk_compat import (
     CertificateValidator,
     PathError,
     ValidationContext,
     ValidationError,
 )
-from tests.skill.certs import NOW, chain, root
 
 LIBCRYPTO_ERROR = "Error detecting the version of libcrypto"
 IMPORT_SDK = "import flask_ask_sdk.skill_adapter"
@@ -42,7 +42,7 @@ def test_the_sdk_imports_after_install_and_without_it_only_where_oscrypto_works(
     if without.returncode != 0:
         assert LIBCRYPTO_ERROR in without.stderr
     with_install = _python(
-        "from skill import sdk_compat; sdk_compat.install(); "
+        "from skill.edge import sdk_compat; sdk_compat.install(); "
         f"{IMPORT_SDK}; import certvalidator; "
         "assert certvalidator.CertificateValidator is sdk_compat.CertificateValidator"
     )

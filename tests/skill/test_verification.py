@@ -17,15 +17,7 @@ from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import Response
 
 from domain.clock import FixedClock
-from skill.verification import (
-    MAX_CHAIN_BYTES,
-    AlexaRequestVerifier,
-    VerificationError,
-    cert_cache_path,
-    fetch_url,
-    sdk_verifier,
-)
-from tests.skill.certs import (
+from skill.devtools.certs import (
     CERT_URL,
     DEVICE_ID,
     NOW,
@@ -39,6 +31,14 @@ from tests.skill.certs import (
     sign,
     write_cert_cache,
     write_trust_roots,
+)
+from skill.edge.verification import (
+    MAX_CHAIN_BYTES,
+    AlexaRequestVerifier,
+    VerificationError,
+    cert_cache_path,
+    fetch_url,
+    sdk_verifier,
 )
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.envelopes import Device
+from skill.devtools import certs
+from skill.devtools.envelopes import Device
 from skill.settings import Settings, SettingsError
-from tests.skill import certs
 from tests.skill.harness import SKILL_ID, post, serving
 
 BAD_URLS = [

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-from contextvars import ContextVar
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill, SkillConfiguration
@@ -26,28 +25,30 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from domain.person import person_id
 from domain.replies import StillHandling
-from skill.context import Services, identify
+from skill.conversation.base import PENDING
+from skill.conversation.context import TURN_FAILED, Services
+from skill.conversation.identity import identify
 from skill.speech import speech_for
 
 log = logging.getLogger(__name__)
 
-TURN_FAILED: ContextVar[bool] = ContextVar("small_steps_turn_failed", default=False)
 # Asked outside any dialog, these only read (and at most enrol, which is idempotent):
 # a repeat changes nothing, so they skip the ledger's two round trips.
 READ_ONLY_INTENTS = frozenset({"GetSmallStepIntent"})
 
-__all__ = ["TURN_FAILED", "OnceSkill", "StillHandling"]
+__all__ = ["OnceSkill", "StillHandling"]
 
 
 def _only_reads(envelope: RequestEnvelope) -> bool:
     intent = getattr(envelope.request, "intent", None)
     attributes = (envelope.session.attributes if envelope.session is not None else None) or {}
     return (intent is not None and intent.name in READ_ONLY_INTENTS
-            and not attributes.get("pending"))
+            and not attributes.get(PENDING))
 
 
 def apology(envelope: RequestEnvelope) -> ResponseEnvelope:
-    """The catch-all's words (skill/handlers/errors.py), for when no handler can run."""
+    """The catch-all's words (skill/conversation/handlers/errors.py), for when no
+    handler can run."""
     said = speech_for(getattr(envelope.request, "locale", None)).turn("error")
     return ResponseEnvelope(version="1.0", session_attributes={}, response=Response(
         output_speech=SsmlOutputSpeech(ssml=said.ssml), should_end_session=True))

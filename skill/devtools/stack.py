@@ -4,7 +4,7 @@
 PostgreSQL store set up by `small-steps migrate`; `projector` starts `small-steps
 projector`. Both are separate processes, exactly as systemd runs them. `Signer` makes
 the server verify every request as Alexa's would be verified: a certificate chain made
-here (tests/skill/certs.py) is put in the verifier's cache and its root is the only
+here (skill/devtools/certs.py) is put in the verifier's cache and its root is the only
 trusted one, and every body is signed with the chain's key.
 """
 
@@ -24,7 +24,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.skill import certs
+from skill.devtools import certs
+from skill.settings import (
+    ENV_CERT_CACHE_DIR,
+    ENV_IDENTITY_KEY,
+    ENV_SKILL_ID,
+    ENV_STORE,
+    ENV_TRUST_ROOTS,
+    ENV_VERIFY,
+)
 
 BIN = Path(sys.executable).parent
 SMALL_STEPS = str(BIN / "small-steps")
@@ -50,9 +58,9 @@ class Signer:
         self.chain = certs.chain()
         certs.write_cert_cache(workdir / "certs", signing=self.chain)
         self.env = {
-            "SMALL_STEPS_VERIFY_REQUESTS": "true",
-            "SMALL_STEPS_TRUST_ROOTS": str(certs.write_trust_roots(workdir / "roots.pem")),
-            "SMALL_STEPS_CERT_CACHE_DIR": str(workdir / "certs"),
+            ENV_VERIFY: "true",
+            ENV_TRUST_ROOTS: str(certs.write_trust_roots(workdir / "roots.pem")),
+            ENV_CERT_CACHE_DIR: str(workdir / "certs"),
         }
 
     def headers(self, body: bytes) -> dict[str, str]:
@@ -134,10 +142,10 @@ def _stop(process: subprocess.Popen, timeout: float = 15.0) -> None:
 def base_env(store: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMALL_STEPS_")}
     env.update({
-        "SMALL_STEPS_STORE": store,
-        "SMALL_STEPS_SKILL_ID": SKILL_ID,
-        "SMALL_STEPS_IDENTITY_KEY": "stack-identity-key",
-        "SMALL_STEPS_VERIFY_REQUESTS": "false",
+        ENV_STORE: store,
+        ENV_SKILL_ID: SKILL_ID,
+        ENV_IDENTITY_KEY: "stack-identity-key",
+        ENV_VERIFY: "false",
         "PYTHONUNBUFFERED": "1",
     })
     env.update(extra or {})

@@ -71,16 +71,16 @@ def configure(level: str = "INFO", *, stream: Any = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    # werkzeug's own access lines carry client addresses; ours are in skill.web.
+    # werkzeug's own access lines carry client addresses; ours are in skill.edge.web.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def gunicorn_logconfig(level: str = "INFO") -> dict[str, Any]:
-    """gunicorn's logging as JSON lines too (its access log is off: skill.web logs)."""
+    """gunicorn's logging as JSON lines too (its access log is off: skill.edge.web logs)."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "skill.logs.JsonFormatter"}},
+        "formatters": {"json": {"()": "skill.edge.logs.JsonFormatter"}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
                                 "stream": "ext://sys.stderr"}},
         "root": {"level": level.upper(), "handlers": ["stderr"]},

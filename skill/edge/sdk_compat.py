@@ -235,7 +235,8 @@ def install() -> None:
     """
     if "certvalidator" in sys.modules:
         return
-    errors = types.ModuleType("certvalidator.errors", "certvalidator's errors (skill.sdk_compat)")
+    errors = types.ModuleType("certvalidator.errors",
+                              "certvalidator's errors (skill.edge.sdk_compat)")
     vars(errors).update(ValidationError=ValidationError, PathError=PathError)
     package = types.ModuleType("certvalidator", __doc__)
     vars(package).update(

@@ -1,10 +1,11 @@
 """The pieces every conversation area uses.
 
 `Turn` wraps one request: the context (who, which locale, the domain app), the session's
-dialog state (`pending`: what the skill is waiting for) and the response. `answers()`
-registers a function for an intent *in a dialog state* ("yes" while an offer is open,
-a number while a mood is being asked for); `PendingAnswerHandler` routes to them before
-any plain intent handler runs. Handlers never write words: they name speech keys.
+dialog state (`pending`: what the skill is waiting for, a `DialogState`) and the
+response. `answers()` registers a function for an intent *in a dialog state* ("yes"
+while an offer is open, a number while a mood is being asked for);
+`PendingAnswerHandler` routes to them before any plain intent handler runs. Handlers
+never write words: they name speech keys.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
-from skill.context import CTX, RequestContext
+from skill.conversation.context import CTX, RequestContext
+from skill.conversation.states import DialogState
 
 PENDING = "pending"
 FOCUS = "focus"  # the step id under discussion
@@ -79,8 +81,8 @@ class Turn:
     def pending(self) -> dict[str, Any]:
         return self.session.get(PENDING) or {}
 
-    def expect(self, what: str, **data: Any) -> None:
-        self.session[PENDING] = {"what": what, **data}
+    def expect(self, what: DialogState, **data: Any) -> None:
+        self.session[PENDING] = {"what": DialogState(what), **data}
 
     def clear(self) -> None:
         self.session.pop(PENDING, None)
@@ -130,15 +132,18 @@ class Turn:
 # -- routing ---------------------------------------------------------------------------
 
 Answer = Callable[[Turn], Response]
-_ANSWERS: dict[tuple[str, str], Answer] = {}
+_ANSWERS: dict[tuple[str, DialogState], Answer] = {}
 
 
-def answers(intent: str, *states: str) -> Callable[[Answer], Answer]:
-    """Register `fn` as the answer to `intent` while the dialog waits in one of `states`."""
+def answers(intent: str, *states: DialogState) -> Callable[[Answer], Answer]:
+    """Register `fn` as the answer to `intent` while the dialog waits in one of `states`.
+
+    The session holds a state as its plain string; a DialogState is a str with the same
+    value and hash, so the plain string finds its answer here."""
 
     def register(fn: Answer) -> Answer:
         for state in states:
-            _ANSWERS[(intent, state)] = fn
+            _ANSWERS[(intent, DialogState(state))] = fn
         return fn
 
     return register
@@ -174,7 +179,7 @@ class IntentHandler(AbstractRequestHandler):
 
 def served_intents() -> set[str]:
     """Every intent some handler or dialog answer serves (for the model check)."""
-    from skill.handlers import request_handlers
+    from skill.conversation.handlers import request_handlers
 
     names = {name for h in request_handlers() for name in getattr(h, "intents", ())}
     return names | {intent for intent, _ in _ANSWERS}

@@ -9,7 +9,8 @@ from ask_sdk_model import Response
 
 from domain.clock import week_id
 from domain.results import WeekSummary
-from skill.handlers.base import IntentHandler, Turn, answers
+from skill.conversation.base import IntentHandler, Turn, answers
+from skill.conversation.states import DialogState
 from skill.model import I
 from skill.speech import Speech
 
@@ -24,7 +25,7 @@ class WeeklySummaryHandler(IntentHandler):
         which = "last_week" if turn.slot_choice(I.WHICH_WEEK, ("this", "last")) == "last" \
             else "this_week"
         if not turn.ctx.identity.recognised_voice and turn.app.has_pin(turn.ctx.profile()):
-            turn.expect("pin", which=which, tries=0)  # the household guard
+            turn.expect(DialogState.PIN, which=which, tries=0)  # the household guard
             return turn.say("pin_ask")
         return speak_summary(turn, which)
 
@@ -34,15 +35,15 @@ def speak_summary(turn: Turn, which: str) -> Response:
     summary = turn.app.week(turn.ctx.profile(), week_id(day))
     speech = turn.speech
     if not summary.steps:
-        turn.expect("plan_offer")
+        turn.expect(DialogState.PLAN_OFFER)
         return turn.say("summary_empty", which=speech.phrase(which))
     turn.card("summary_card_title", summary_card(speech, summary))
     return turn.say("summary", **summary_parts(speech, summary, which))
 
 
-@answers(I.RATE_MOOD, "pin")
-@answers(I.SET_PIN, "pin")
-@answers(I.FALLBACK, "pin")
+@answers(I.RATE_MOOD, DialogState.PIN)
+@answers(I.SET_PIN, DialogState.PIN)
+@answers(I.FALLBACK, DialogState.PIN)
 def pin_answer(turn: Turn) -> Response:
     pending = turn.pending
     heard = turn.slot_value(I.MOOD) or turn.slot_value(I.PIN) or ""
@@ -51,7 +52,7 @@ def pin_answer(turn: Turn) -> Response:
         return speak_summary(turn, pending["which"])
     if pending.get("tries", 0) >= 1:
         return turn.say("pin_locked")
-    turn.expect("pin", which=pending["which"], tries=1)
+    turn.expect(DialogState.PIN, which=pending["which"], tries=1)
     return turn.say("pin_wrong")
 
 

@@ -13,9 +13,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from domain.errors import DomainError
-from skill.context import CTX, NoIdentity
-from skill.handlers.base import PENDING, Turn
-from skill.once import TURN_FAILED
+from skill.conversation.base import PENDING, Turn
+from skill.conversation.context import CTX, TURN_FAILED, NoIdentity
+from skill.conversation.states import DialogState
 from skill.speech import speech_for
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,9 @@ REFUSALS = {
     "invalid_text": "too_long",
     "views_catching_up": "catching_up",
 }
-FOLLOW_UPS = {"no_step_today": "want_step", "already_smallest": "want_other",
-              "mood_invalid": "mood"}
+# A refusal that asks something → the dialog state it leaves open.
+FOLLOW_UPS = {"no_step_today": DialogState.WANT_STEP, "already_smallest": DialogState.WANT_OTHER,
+              "mood_invalid": DialogState.MOOD}
 
 
 class DomainErrorHandler(AbstractExceptionHandler):

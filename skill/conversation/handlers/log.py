@@ -10,8 +10,9 @@ from ask_sdk_model import Response
 from domain.errors import NoStepToLog, StepAlreadyDone, StepAlreadyLogged, UnknownActivity
 from domain.results import StepView
 from domain.vocabulary import BARRIERS, MAX_SCALE, MIN_SCALE
-from skill.handlers.base import IntentHandler, Turn, answers
-from skill.handlers.today import find_step, step_fields
+from skill.conversation.base import IntentHandler, Turn, answers
+from skill.conversation.handlers.today import find_step, step_fields
+from skill.conversation.states import DialogState
 from skill.model import I
 
 
@@ -38,13 +39,13 @@ class LogDoneHandler(IntentHandler):
             else:
                 step = turn.app.log_done(person, step_id=_open_focus(turn))
         except (NoStepToLog, UnknownActivity):
-            turn.expect("which_done")
+            turn.expect(DialogState.WHICH_DONE)
             return turn.say("which_step_done")
         except StepAlreadyDone:
             step = find_step(turn, activity=activity)
             return turn.say("already_done", title=turn.speech.activity(step.title) if step else "")
         turn.set_focus(step.step_id)
-        turn.expect("mood_after", step=step.step_id)
+        turn.expect(DialogState.MOOD_AFTER, step=step.step_id)
         return turn.say("done_ask_mood",
                         done=turn.speech.done(step.activity_id, step.title, step.is_smaller))
 
@@ -55,7 +56,7 @@ def _open_focus(turn: Turn) -> str | None:
     return step.step_id if step is not None and step.status != "done" else None
 
 
-@answers(I.RATE_MOOD, "mood_after")
+@answers(I.RATE_MOOD, DialogState.MOOD_AFTER)
 def mood_after(turn: Turn) -> Response:
     value = mood_value(turn)
     if value is None:
@@ -66,10 +67,11 @@ def mood_after(turn: Turn) -> Response:
     lift = _lift(turn, step, value)
     kind = step.kind if step else None
     if kind in ("pleasure", "mastery"):
-        what = "rate_enjoyment" if kind == "pleasure" else "rate_mastery"
-        turn.expect(what, step=step_id)
+        state, question = ((DialogState.RATE_ENJOYMENT, "rate_enjoyment") if kind == "pleasure"
+                           else (DialogState.RATE_MASTERY, "rate_mastery"))
+        turn.expect(state, step=step_id)
         return turn.say("mood_after_rate", mood=value, lift=lift,
-                        rating_question=turn.speech.phrase(what))
+                        rating_question=turn.speech.phrase(question))
     return turn.say("mood_after", mood=value, lift=lift)
 
 
@@ -82,17 +84,17 @@ def _lift(turn: Turn, step: StepView | None, value: int) -> str:
     return turn.speech.phrase("lift_same" if value == before else "lift_down")
 
 
-@answers(I.RATE_MOOD, "rate_enjoyment", "rate_mastery")
+@answers(I.RATE_MOOD, DialogState.RATE_ENJOYMENT, DialogState.RATE_MASTERY)
 def rating(turn: Turn) -> Response:
     value = mood_value(turn)
     if value is None:
         return turn.say("rating_invalid")
-    field = "enjoyment" if turn.pending["what"] == "rate_enjoyment" else "mastery"
+    field = "enjoyment" if turn.pending["what"] == DialogState.RATE_ENJOYMENT else "mastery"
     turn.app.rate_step(turn.ctx.person, turn.pending["step"], **{field: value})
     return turn.say("rating_thanks")
 
 
-@answers(I.NO, "rate_enjoyment", "rate_mastery")
+@answers(I.NO, DialogState.RATE_ENJOYMENT, DialogState.RATE_MASTERY)
 def skip_rating(turn: Turn) -> Response:
     return turn.say("rating_skipped")
 
@@ -108,13 +110,13 @@ class LogNotDoneHandler(IntentHandler):
         if step_id is None:
             today = turn.app.today(turn.ctx.profile())
             if today.small_step is None:
-                turn.expect("want_step")
+                turn.expect(DialogState.WANT_STEP)
                 return turn.say("no_step_today")
             step_id = today.small_step.step_id
         barrier = _barrier(turn)
         turn.set_focus(step_id)
         if barrier is None:
-            turn.expect("barrier", step=step_id)
+            turn.expect(DialogState.BARRIER, step=step_id)
             return turn.say("not_done_ask_barrier")
         return _not_today(turn, step_id, barrier)
 
@@ -136,7 +138,7 @@ def _not_today(turn: Turn, step_id: str, barrier: str | None) -> Response:
     barrier_line = turn.speech.phrase(f"barrier_{barrier or 'other'}")
     fields = step_fields(turn, step)
     if not step.is_smaller and step.smaller:
-        turn.expect("offer_smaller", step=step.step_id)
+        turn.expect(DialogState.OFFER_SMALLER, step=step.step_id)
         return turn.say("not_done_offer_smaller", barrier_line=barrier_line,
                         smaller=fields["smaller"])
     return _offer_time(turn, step, "not_done_offer_time", barrier_line=barrier_line)
@@ -145,25 +147,25 @@ def _not_today(turn: Turn, step_id: str, barrier: str | None) -> Response:
 def _offer_time(turn: Turn, step: StepView, key: str, **extra: str) -> Response:
     tomorrow = turn.ctx.today() + timedelta(days=1)
     part = step.part_of_day if step.part_of_day in ("morning", "afternoon", "evening") else None
-    turn.expect("offer_time", step=step.step_id, day=tomorrow.isoformat(), part=part)
+    turn.expect(DialogState.OFFER_TIME, step=step.step_id, day=tomorrow.isoformat(), part=part)
     when = turn.speech.when(tomorrow, part, None, turn.ctx.today())
     return turn.say(key, when=when, **extra)
 
 
-@answers(I.BARRIER, "barrier")
-@answers(I.LOG_NOT_DONE, "barrier")
+@answers(I.BARRIER, DialogState.BARRIER)
+@answers(I.LOG_NOT_DONE, DialogState.BARRIER)
 def barrier_answer(turn: Turn) -> Response:
     return _not_today(turn, turn.pending["step"], _barrier(turn) or "other")
 
 
-@answers(I.NO, "barrier")
-@answers(I.FALLBACK, "barrier")
+@answers(I.NO, DialogState.BARRIER)
+@answers(I.FALLBACK, DialogState.BARRIER)
 def barrier_unsaid(turn: Turn) -> Response:
     return _not_today(turn, turn.pending["step"], None)
 
 
-@answers(I.YES, "offer_smaller")
-@answers(I.MAKE_IT_SMALLER, "offer_smaller")
+@answers(I.YES, DialogState.OFFER_SMALLER)
+@answers(I.MAKE_IT_SMALLER, DialogState.OFFER_SMALLER)
 def take_smaller(turn: Turn) -> Response:
     step = turn.app.make_smaller(turn.ctx.person, turn.pending["step"])
     fields = step_fields(turn, step)
@@ -171,7 +173,7 @@ def take_smaller(turn: Turn) -> Response:
                     when=fields["when"])
 
 
-@answers(I.NO, "offer_smaller")
+@answers(I.NO, DialogState.OFFER_SMALLER)
 def no_smaller(turn: Turn) -> Response:
     step = find_step(turn, turn.pending["step"])
     if step is None:
@@ -179,7 +181,7 @@ def no_smaller(turn: Turn) -> Response:
     return _offer_time(turn, step, "offer_time")
 
 
-@answers(I.YES, "offer_time")
+@answers(I.YES, DialogState.OFFER_TIME)
 def take_time(turn: Turn) -> Response:
     pending = turn.pending
     step = find_step(turn, pending["step"])
@@ -191,6 +193,6 @@ def take_time(turn: Turn) -> Response:
                     when=turn.speech.when(day, pending.get("part"), None, turn.ctx.today()))
 
 
-@answers(I.NO, "offer_time")
+@answers(I.NO, DialogState.OFFER_TIME)
 def no_time(turn: Turn) -> Response:
     return turn.say("plan_is_a_map")

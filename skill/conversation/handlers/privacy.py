@@ -10,8 +10,9 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import IntentConfirmationStatus, Response
 from ask_sdk_model.dialog import ConfirmIntentDirective
 
-from skill.context import CTX
-from skill.handlers.base import IntentHandler, Turn, answers
+from skill.conversation.base import IntentHandler, Turn, answers
+from skill.conversation.context import CTX
+from skill.conversation.states import DialogState
 from skill.model import I
 
 log = logging.getLogger(__name__)
@@ -27,17 +28,17 @@ class DeleteMyDataHandler(IntentHandler):
         if status == IntentConfirmationStatus.DENIED:
             return turn.say("delete_kept")
         turn.directive(ConfirmIntentDirective(updated_intent=turn.intent))
-        turn.expect("delete")
+        turn.expect(DialogState.DELETE)
         return turn.say("delete_confirm")
 
 
-@answers(I.YES, "delete")
+@answers(I.YES, DialogState.DELETE)
 def erase(turn: Turn) -> Response:
     erased = turn.app.erase_person(turn.ctx.person)
     return turn.say("delete_done" if erased else "delete_nothing")
 
 
-@answers(I.NO, "delete")
+@answers(I.NO, DialogState.DELETE)
 def keep(turn: Turn) -> Response:
     return turn.say("delete_kept")
 
@@ -52,18 +53,18 @@ class SetPinHandler(IntentHandler):
         return _set_pin(turn, turn.slot_value(I.PIN), asked=False)
 
 
-@answers(I.RATE_MOOD, "set_pin")
-@answers(I.SET_PIN, "set_pin")
+@answers(I.RATE_MOOD, DialogState.SET_PIN)
+@answers(I.SET_PIN, DialogState.SET_PIN)
 def pin_chosen(turn: Turn) -> Response:
     return _set_pin(turn, turn.slot_value(I.PIN) or turn.slot_value(I.MOOD), asked=True)
 
 
 def _set_pin(turn: Turn, heard: str | None, asked: bool) -> Response:
     if heard is None and not asked:
-        turn.expect("set_pin")
+        turn.expect(DialogState.SET_PIN)
         return turn.say("pin_set_ask")
     if heard is None or not heard.isdigit() or len(heard) > 4:
-        turn.expect("set_pin")
+        turn.expect(DialogState.SET_PIN)
         return turn.say("pin_invalid")
     turn.app.set_pin(turn.ctx.person, heard.zfill(4))
     return turn.say("pin_set")

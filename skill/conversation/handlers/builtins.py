@@ -10,7 +10,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from skill.handlers.base import LAST, PENDING, IntentHandler, Turn
+from skill.conversation.base import LAST, PENDING, IntentHandler, Turn
+from skill.conversation.states import DialogState
 from skill.model import I
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class SessionEndedHandler(AbstractRequestHandler):
         if getattr(request, "error", None) is not None:
             log.warning("session ended with an Alexa error: %s", request.error.object_type)
         pending = handler_input.attributes_manager.session_attributes.get(PENDING) or {}
-        if pending.get("what") == "barrier":
+        if pending.get("what") == DialogState.BARRIER:
             turn = Turn(handler_input)
             try:
                 turn.app.log_not_done(turn.ctx.person, step_id=pending["step"])

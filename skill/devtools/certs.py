@@ -1,10 +1,11 @@
-"""Alexa-like certificate chains and signed requests, made in the test with `cryptography`.
+"""Alexa-like certificate chains and signed requests, made with `cryptography`, for the
+tests and the load benchmark (never used by the served skill).
 
 A private root CA signs an intermediate, which signs the signing leaf (SAN
 echo-api.amazon.com, key usage digital_signature, as Amazon's is). Variants: another
 SAN, an expired leaf, a leaf without digital_signature, and a chain under a root that
 nobody trusts. Every chain is valid around NOW, the moment this module was imported,
-so it serves both a FixedClock(NOW) and a real clock. HTTP end-to-end tests reuse these
+so it serves both a FixedClock(NOW) and a real clock. HTTP end-to-end runs reuse these
 helpers: `write_cert_cache` gives a server a chain without internet, and
 `write_trust_roots` the file for SMALL_STEPS_TRUST_ROOTS.
 """
@@ -24,7 +25,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from skill.verification import cert_cache_path
+from skill.edge.verification import cert_cache_path
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 ALEXA_SAN = "echo-api.amazon.com"

@@ -7,7 +7,8 @@ import re
 from ask_sdk_model import Response
 
 from domain.vocabulary import LIFE_AREAS, MAX_TITLE_CHARS
-from skill.handlers.base import IntentHandler, Turn, answers
+from skill.conversation.base import IntentHandler, Turn, answers
+from skill.conversation.states import DialogState
 from skill.model import I
 
 # Words that place a value in a life area (BATD-R). Unplaced values are asked about.
@@ -39,11 +40,11 @@ class NameValueHandler(IntentHandler):
         turn.ctx.profile()
         text = (turn.slot_value(I.VALUE) or "")[:MAX_TITLE_CHARS].strip()
         if not text:
-            turn.expect("value")
+            turn.expect(DialogState.VALUE)
             return turn.say("value_ask")
         area = guess_area(text)
         if area is None:
-            turn.expect("value_area", text=text)
+            turn.expect(DialogState.VALUE_AREA, text=text)
             return turn.say("value_which_area", value=text)
         return _name(turn, area, text)
 
@@ -54,7 +55,7 @@ def _name(turn: Turn, area: str, text: str) -> Response:
                     area=turn.speech.word(f"area_{area}"))
 
 
-@answers(I.GET_SMALL_STEP, "value_area")
+@answers(I.GET_SMALL_STEP, DialogState.VALUE_AREA)
 def value_area(turn: Turn) -> Response:
     area = turn.slot_choice(I.LIFE_AREA, LIFE_AREAS)
     if area is None:
@@ -78,18 +79,18 @@ class RelapsePlanHandler(IntentHandler):
         first = turn.app.suggest(turn.ctx.profile())
         second = turn.app.suggest(turn.ctx.profile(), exclude=(first.activity_id,)) if first else None
         boosters = [s for s in (first, second) if s is not None]
-        turn.expect("relapse", boosters=[s.activity_id for s in boosters])
+        turn.expect(DialogState.RELAPSE, boosters=[s.activity_id for s in boosters])
         return turn.say("relapse_offer", boosters=speech.join(
             [speech.short(s.activity_id, s.title) for s in boosters], "or"))
 
 
-@answers(I.YES, "relapse")
+@answers(I.YES, DialogState.RELAPSE)
 def save_relapse_plan(turn: Turn) -> Response:
     turn.app.set_relapse_plan(turn.ctx.person, ["no_steps_for_days", "mood_falling"],
                               turn.pending["boosters"])
     return turn.say("relapse_saved")
 
 
-@answers(I.NO, "relapse")
+@answers(I.NO, DialogState.RELAPSE)
 def decline_relapse_plan(turn: Turn) -> Response:
     return turn.say("relapse_declined")

@@ -7,12 +7,13 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from skill.handlers.base import Turn, answers
-from skill.handlers.today import offer_suggestion, present_today
+from skill.conversation.base import Turn, answers
+from skill.conversation.handlers.today import offer_suggestion, present_today
+from skill.conversation.states import DialogState
 from skill.model import I
 
 WELCOME_KEYS = {"step": "welcome_step", "suggest": "welcome_suggest",
-                "all_done": "welcome_all_done", "all_done_state": "mood_ask"}
+                "all_done": "welcome_all_done", "all_done_state": DialogState.MOOD_ASK}
 
 
 class LaunchHandler(AbstractRequestHandler):
@@ -32,7 +33,7 @@ class LaunchHandler(AbstractRequestHandler):
         return present_today(turn, WELCOME_KEYS)
 
 
-@answers(I.YES, "mood_ask")
+@answers(I.YES, DialogState.MOOD_ASK)
 def ask_mood(turn: Turn) -> Response:
-    turn.expect("mood")
+    turn.expect(DialogState.MOOD)
     return turn.say("mood_ask")

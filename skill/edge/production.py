@@ -3,29 +3,27 @@
 Each worker is a process of its own with its own connection pool (the app is built
 after the fork); each runs a few threads, since a request mostly waits on PostgreSQL.
 gunicorn's access log is off: the app writes its own JSON access line per request
-(skill/logs.py), without client addresses or Alexa ids. Behind nginx (infra/nginx),
+(skill/edge/logs.py), without client addresses or Alexa ids. Behind nginx (infra/nginx),
 which terminates TLS and passes X-Request-Id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from skill.logs import gunicorn_logconfig
+from skill.edge.logs import gunicorn_logconfig
 from skill.settings import Settings
 
 
 class ProductionServer(BaseApplication):
-    def __init__(self, env: Mapping[str, str], settings: Settings, log_level: str = "INFO",
-                 loader: Callable[[], Any] | None = None):
+    def __init__(self, settings: Settings, loader: Callable[[], Any] | None = None):
         """`loader` builds another WSGI app under the same configuration (the load
         benchmark's hello-world baseline); by default the skill's."""
-        self.env = dict(env)
         self.settings = settings
-        self.log_level = log_level
+        self.log_level = settings.log_level
         self.loader = loader
         super().__init__()
 
@@ -56,6 +54,6 @@ class ProductionServer(BaseApplication):
     def load(self) -> Any:
         if self.loader is not None:
             return self.loader()
-        from skill.web import create_app
+        from skill.edge.web import create_app
 
-        return create_app(self.env, settings=self.settings, production=True)
+        return create_app(settings=self.settings, production=True)

@@ -35,7 +35,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from domain.clock import Clock, SystemClock
-from skill import sdk_compat
+from skill.edge import sdk_compat
+from skill.settings import ENV_SKILL_ID, ENV_TRUST_ROOTS, Verification
 
 if TYPE_CHECKING:
     from ask_sdk_webservice_support.verifier import AbstractVerifier
@@ -53,10 +54,6 @@ SKILL_EVENT_PREFIX = "AlexaSkillEvent."
 SKILL_EVENT_TOLERANCE = timedelta(hours=1)
 FETCH_TIMEOUT_SECONDS = 5
 MAX_CHAIN_BYTES = 64 * 1024
-
-ENV_SKILL_ID = "SMALL_STEPS_SKILL_ID"
-ENV_TRUST_ROOTS = "SMALL_STEPS_TRUST_ROOTS"
-ENV_CERT_CACHE_DIR = "SMALL_STEPS_CERT_CACHE_DIR"
 
 Reason = Literal[
     "bad_cert_url",
@@ -156,26 +153,33 @@ class AlexaRequestVerifier:
         self._lock = threading.Lock()
 
     @classmethod
+    def from_settings(
+        cls,
+        settings: Verification,
+        *,
+        fetch: Callable[[str], bytes] = fetch_url,
+        clock: Clock | None = None,
+    ) -> AlexaRequestVerifier:
+        """The skill ids served, the trust roots (a PEM file; default the system bundle)
+        and the disk cache of chains, as the settings give them."""
+        roots_file = settings.trust_roots
+        roots = sdk_compat.load_trust_roots(Path(roots_file)) if roots_file else None
+        if roots_file and not roots:
+            raise ValueError(f"{ENV_TRUST_ROOTS}={roots_file} holds no certificate")
+        return cls(settings.skill_ids, trust_roots=roots, fetch=fetch, clock=clock,
+                   cert_cache_dir=settings.cert_cache_dir)
+
+    @classmethod
     def from_env(
         cls,
-        environ: Mapping[str, str] = os.environ,
+        environ: Mapping[str, str],
         *,
         fetch: Callable[[str], bytes] = fetch_url,
         clock: Clock | None = None,
     ) -> AlexaRequestVerifier:
         """Configured by SMALL_STEPS_SKILL_ID (comma-separated), SMALL_STEPS_TRUST_ROOTS
-        (a PEM file; default the system bundle) and SMALL_STEPS_CERT_CACHE_DIR."""
-        roots_file = environ.get(ENV_TRUST_ROOTS)
-        roots = sdk_compat.load_trust_roots(Path(roots_file)) if roots_file else None
-        if roots_file and not roots:
-            raise ValueError(f"{ENV_TRUST_ROOTS}={roots_file} holds no certificate")
-        return cls(
-            environ.get(ENV_SKILL_ID, "").split(","),
-            trust_roots=roots,
-            fetch=fetch,
-            clock=clock,
-            cert_cache_dir=environ.get(ENV_CERT_CACHE_DIR) or None,
-        )
+        and SMALL_STEPS_CERT_CACHE_DIR in `environ` (skill/settings.py reads them)."""
+        return cls.from_settings(Verification.from_env(environ), fetch=fetch, clock=clock)
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
         """The parsed request envelope, if every check passes; else VerificationError."""

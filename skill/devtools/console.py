@@ -19,8 +19,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from skill.envelopes import Device, SlotValue, spoken_text
+from skill.devtools.envelopes import Device, SlotValue, spoken_text
 from skill.model import model_path
+from skill.settings import Settings
 
 LAUNCH_WORDS = ("open small steps", "launch small steps", "start small steps", "open", "launch")
 BUILT_IN_PHRASES = {
@@ -182,16 +183,14 @@ def reply_lines(response: dict[str, Any]) -> list[str]:
     return lines
 
 
-def start_local_server(environ: dict[str, str]) -> tuple[str, Any]:
+def start_local_server(settings: Settings) -> tuple[str, Any]:
     """The skill on a free loopback port, in this process; returns its /alexa URL."""
     from werkzeug.serving import make_server
 
-    from skill.web import create_app
+    from skill.edge.web import create_app
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # keep the console readable
-    env = {**environ, "SMALL_STEPS_VERIFY_REQUESTS": "false"}
-    env.setdefault("SMALL_STEPS_SKILL_ID", "amzn1.ask.skill.local-console")
-    web = create_app(env)
+    web = create_app(settings=settings)
     server = make_server("127.0.0.1", 0, web, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}/alexa", server

@@ -9,6 +9,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from ask_sdk_model import RequestEnvelope
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -32,3 +34,14 @@ class IdentityHasher:
         if user_id:
             return Identity(self.key("user", user_id), False)
         return None
+
+
+def identify(envelope: RequestEnvelope, hasher: IdentityHasher) -> Identity | None:
+    """Who is speaking: the voice profile if Alexa recognised one, else the account
+    (from the context, or the session for older envelopes)."""
+    system = envelope.context.system if envelope.context else None
+    person = system.person if system is not None else None
+    user = system.user if system is not None else None
+    if user is None and envelope.session is not None:
+        user = envelope.session.user
+    return hasher.identify(person.person_id if person else None, user.user_id if user else None)

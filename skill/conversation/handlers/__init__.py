@@ -1,19 +1,16 @@
-"""Request handlers, one module per conversation area, and the skill they make up.
+"""Request handlers, one module per conversation area, in the order they are asked.
 
 Order matters: the first handler that can take a request does. Safety comes first, then
-answers that belong to an open dialog state, then plain intents, then the catch-alls."""
+answers that belong to an open dialog state, then plain intents, then the catch-alls.
+The edge (skill/edge/web.py) builds the ASK skill from these lists."""
 
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
-from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 
-from skill.context import ContextInterceptor, Services
-from skill.handlers import builtins, errors, launch, log, mood, plan, privacy, safety, summary
-from skill.handlers import today, values
-from skill.handlers.base import PendingAnswerHandler
-from skill.once import OnceSkill
-from skill.timezones import AlexaApiClient
+from skill.conversation.base import PendingAnswerHandler
+from skill.conversation.handlers import builtins, errors, launch, log, mood, plan, privacy
+from skill.conversation.handlers import safety, summary, today, values
 
 
 def intent_handlers() -> list[AbstractRequestHandler]:
@@ -41,11 +38,5 @@ def request_handlers() -> list[AbstractRequestHandler]:
     ]
 
 
-def build_skill(services: Services, api_timeout: float = 2.0) -> OnceSkill:
-    sb = CustomSkillBuilder(api_client=AlexaApiClient(timeout=api_timeout))
-    for handler in request_handlers():
-        sb.add_request_handler(handler)
-    sb.add_global_request_interceptor(ContextInterceptor(services))
-    sb.add_exception_handler(errors.DomainErrorHandler())
-    sb.add_exception_handler(errors.CatchAllHandler())
-    return OnceSkill(sb.skill_configuration, services)
+def exception_handlers() -> list[AbstractExceptionHandler]:
+    return [errors.DomainErrorHandler(), errors.CatchAllHandler()]

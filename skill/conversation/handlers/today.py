@@ -10,7 +10,8 @@ from domain.clock import week_id
 from domain.errors import CannotMakeSmaller, DailyCapReached
 from domain.results import StepView, Suggestion, Today
 from domain.vocabulary import LIFE_AREAS
-from skill.handlers.base import OFFERED, IntentHandler, Turn, answers
+from skill.conversation.base import OFFERED, IntentHandler, Turn, answers
+from skill.conversation.states import DialogState
 from skill.model import I
 
 
@@ -53,7 +54,7 @@ def offer(turn: Turn, key: str, activity_id: str, title: str, minutes: int,
     offered = turn.session.setdefault(OFFERED, [])
     if activity_id not in offered:
         offered.append(activity_id)
-    turn.expect("offer", activity=activity_id, smaller=smaller)
+    turn.expect(DialogState.OFFER, activity=activity_id, smaller=smaller)
     return turn.say(key, title=turn.speech.activity(title), minutes=turn.speech.minutes(minutes))
 
 
@@ -69,7 +70,7 @@ def present_today(turn: Turn, keys: dict[str, str], exclude: tuple[str, ...] = (
     today_card(turn, today)
     if today.small_step is not None:
         turn.set_focus(today.small_step.step_id)
-        turn.expect("doable", step=today.small_step.step_id)
+        turn.expect(DialogState.DOABLE, step=today.small_step.step_id)
         return turn.say(keys["step"], **step_fields(turn, today.small_step))
     if today.done:
         turn.expect(keys["all_done_state"])  # what the all-done turn asks about
@@ -82,7 +83,7 @@ def present_today(turn: Turn, keys: dict[str, str], exclude: tuple[str, ...] = (
 
 
 TODAY_KEYS = {"step": "today_step", "suggest": "today_suggest", "all_done": "today_all_done",
-              "all_done_state": "want_step"}
+              "all_done_state": DialogState.WANT_STEP}
 
 
 class GetSmallStepHandler(IntentHandler):
@@ -99,7 +100,7 @@ class GetSmallStepHandler(IntentHandler):
         return present_today(turn, TODAY_KEYS)
 
 
-@answers(I.YES, "want_step")
+@answers(I.YES, DialogState.WANT_STEP)
 def want_step(turn: Turn) -> Response:
     return present_today(turn, TODAY_KEYS, exclude=tuple(turn.session.get(OFFERED, ())))
 
@@ -122,18 +123,18 @@ class SomethingElseHandler(IntentHandler):
         return offer_suggestion(turn, "something_else", suggestion)
 
 
-@answers(I.NO, "doable")
-@answers(I.SOMETHING_ELSE, "offer")
+@answers(I.NO, DialogState.DOABLE)
+@answers(I.SOMETHING_ELSE, DialogState.OFFER)
 def not_this_one(turn: Turn) -> Response:
     return SomethingElseHandler().respond(turn)
 
 
-@answers(I.YES, "doable")
+@answers(I.YES, DialogState.DOABLE)
 def doable(turn: Turn) -> Response:
     return turn.say("step_doable")
 
 
-@answers(I.YES, "offer")
+@answers(I.YES, DialogState.OFFER)
 def take_offer(turn: Turn) -> Response:
     """Schedule the offered activity for today (its smaller version if that was offered)."""
     pending = turn.pending
@@ -148,7 +149,7 @@ def take_offer(turn: Turn) -> Response:
     return turn.say("step_added", **step_fields(turn, step or find_step(turn, step_id)))
 
 
-@answers(I.NO, "offer", "want_step")
+@answers(I.NO, DialogState.OFFER, DialogState.WANT_STEP)
 def decline_offer(turn: Turn) -> Response:
     return turn.say("no_nothing")
 
@@ -159,7 +160,7 @@ class MakeItSmallerHandler(IntentHandler):
     def respond(self, turn: Turn) -> Response:
         person = turn.ctx.person
         turn.ctx.profile()
-        if turn.pending.get("what") == "offer" and not turn.pending.get("smaller"):
+        if turn.pending.get("what") == DialogState.OFFER and not turn.pending.get("smaller"):
             a = turn.ctx.profile().activity(turn.pending["activity"])
             if a is not None:
                 return offer(turn, "today_suggest", a.key, a.smaller, a.smaller_minutes, True)
@@ -172,7 +173,7 @@ class MakeItSmallerHandler(IntentHandler):
         try:
             step = turn.app.make_smaller(person, step_id)
         except CannotMakeSmaller:
-            turn.expect("want_other")
+            turn.expect(DialogState.WANT_OTHER)
             return turn.say("already_smallest")
         turn.set_focus(step.step_id)
         fields = step_fields(turn, step)
@@ -180,6 +181,6 @@ class MakeItSmallerHandler(IntentHandler):
                         when=fields["when"])
 
 
-@answers(I.YES, "want_other")
+@answers(I.YES, DialogState.WANT_OTHER)
 def want_other(turn: Turn) -> Response:
     return SomethingElseHandler().respond(turn)

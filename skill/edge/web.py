@@ -2,8 +2,8 @@
 
 `POST /alexa` takes an Alexa request envelope. Before the SDK sees it, the body is
 checked at the edge: at most 256 KB, UTF-8 JSON, the shape of a request envelope; then
-flask-ask-sdk runs our verifier (skill/verification.py: certificate chain, signature,
-timestamp, skill id) and dispatches to the handlers. Anything refused is a 4xx with a
+flask-ask-sdk runs our verifier (skill/edge/verification.py: certificate chain, signature,
+timestamp, skill id) and dispatches to the conversation's handlers. Anything refused is a 4xx with a
 short JSON reason and stores nothing. `GET /healthz` says whether the store answers and
 how far the read models lag behind it.
 """
@@ -12,25 +12,26 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Mapping
 from typing import Any
 
+from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from domain.app import SmallSteps
 from domain.clock import Clock
-from skill import sdk_compat
-from skill.context import Services
-from skill.handlers import build_skill
-from skill.identity import IdentityHasher
-from skill.logs import REQUEST_ID, REQUEST_ID_HEADER, request_id_from
-from skill.once import StillHandling
+from skill.conversation.context import ContextInterceptor, Services
+from skill.conversation.handlers import exception_handlers, request_handlers
+from skill.conversation.identity import IdentityHasher
+from skill.devices.timezones import AlexaApiClient
+from skill.edge import sdk_compat
+from skill.edge.logs import REQUEST_ID, REQUEST_ID_HEADER, request_id_from
+from skill.edge.once import OnceSkill, StillHandling
+from skill.edge.verification import AlexaRequestVerifier, sdk_verifier
 from skill.settings import MAX_BODY_BYTES, Settings
-from skill.verification import AlexaRequestVerifier, sdk_verifier
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,18 @@ class _VerificationLogFilter(logging.Filter):
         return True
 
 
+def build_skill(services: Services, api_timeout: float = 2.0) -> OnceSkill:
+    """The ASK skill: the conversation's handlers behind the request context, with Alexa
+    API calls under a timeout, each request acted on once."""
+    sb = CustomSkillBuilder(api_client=AlexaApiClient(timeout=api_timeout))
+    for handler in request_handlers():
+        sb.add_request_handler(handler)
+    sb.add_global_request_interceptor(ContextInterceptor(services))
+    for handler in exception_handlers():
+        sb.add_exception_handler(handler)
+    return OnceSkill(sb.skill_configuration, services)
+
+
 def create_app(
     environ: Mapping[str, str] | None = None,
     *,
@@ -122,7 +135,8 @@ def create_app(
     settings: Settings | None = None,
     production: bool = False,
 ) -> Flask:
-    """The Flask app. Settings come from `environ` (default the process environment).
+    """The Flask app, with `settings` (else settings read from `environ`, default the
+    process environment, by skill/settings.py).
 
     `production=True` (the gunicorn workers) never creates tables: the store must have
     been set up with ``small-steps migrate``."""
@@ -133,8 +147,7 @@ def create_app(
         SkillAdapter,
     )
 
-    env = os.environ if environ is None else environ
-    settings = settings or Settings.from_env(env)
+    settings = settings or Settings.from_env(environ)
     domain = app or SmallSteps.from_store(settings.store, clock, create_tables=not production)
     services = Services(domain, IdentityHasher(settings.identity_key))
     skill = build_skill(services, settings.alexa_api_timeout)
@@ -147,8 +160,7 @@ def create_app(
     web.logger.addFilter(_VerificationLogFilter())
     verifiers = []
     if settings.verify_requests:
-        core = verifier or AlexaRequestVerifier.from_env(
-            {**env, "SMALL_STEPS_SKILL_ID": ",".join(settings.skill_ids)}, clock=clock)
+        core = verifier or AlexaRequestVerifier.from_settings(settings.verification, clock=clock)
         verifiers.append(sdk_verifier(core))
     else:
         log.warning("REQUEST VERIFICATION IS OFF (SMALL_STEPS_VERIFY_REQUESTS=false): "

@@ -11,8 +11,9 @@ from ask_sdk_model.dialog import ElicitSlotDirective
 from domain.clock import week_days
 from domain.errors import DailyCapReached, NoStepToLog, StepAlreadyDone, UnknownStep
 from domain.vocabulary import PARTS_OF_DAY
-from skill.handlers.base import IntentHandler, Turn, answers
-from skill.handlers.today import find_step, step_fields, target_step
+from skill.conversation.base import IntentHandler, Turn, answers
+from skill.conversation.handlers.today import find_step, step_fields, target_step
+from skill.conversation.states import DialogState
 from skill.model import I
 
 # AMAZON.TIME's parts of the day.
@@ -64,7 +65,7 @@ def elicit(turn: Turn, slot: str, key: str, **fields: object) -> Response:
     slots = {name: _slot(turn, name) for name in (I.ACTIVITY, I.DATE, I.PART_OF_DAY, I.TIME)}
     turn.directive(ElicitSlotDirective(
         updated_intent=Intent(name=I.SCHEDULE_STEP, slots=slots), slot_to_elicit=slot))
-    turn.expect("schedule")
+    turn.expect(DialogState.SCHEDULE)
     return turn.say(key, **fields)
 
 
@@ -112,25 +113,25 @@ def propose(turn: Turn) -> Response:
     today = turn.ctx.today()
     items = [f"{turn.speech.short(p['activity'], p['title'])} "
              f"{turn.speech.when(p['day'], p['part_of_day'], None, today)}" for p in proposals]
-    turn.expect("plan", steps=[{"activity": p["activity"], "day": p["day"].isoformat(),
-                                "part_of_day": p["part_of_day"]} for p in proposals])
+    turn.expect(DialogState.PLAN, steps=[{"activity": p["activity"], "day": p["day"].isoformat(),
+                                          "part_of_day": p["part_of_day"]} for p in proposals])
     key = "plan_offer" if len(items) > 1 else "plan_offer_one"
     return turn.say(key, plan=turn.speech.join(items), count=len(items))
 
 
-@answers(I.YES, "plan")
+@answers(I.YES, DialogState.PLAN)
 def accept_plan(turn: Turn) -> Response:
     steps = turn.pending["steps"]
     turn.app.plan_week(turn.ctx.person, steps)
     return turn.say("plan_done" if len(steps) > 1 else "plan_done_one", count=len(steps))
 
 
-@answers(I.NO, "plan")
+@answers(I.NO, DialogState.PLAN)
 def decline_plan(turn: Turn) -> Response:
     return turn.say("plan_declined")
 
 
-@answers(I.YES, "plan_offer")
+@answers(I.YES, DialogState.PLAN_OFFER)
 def plan_from_summary(turn: Turn) -> Response:
     return propose(turn)
 
@@ -148,18 +149,18 @@ class MoveStepHandler(IntentHandler):
         part, at = parse_time(turn.slot_value(I.TIME))
         part = turn.slot_choice(I.PART_OF_DAY, PARTS_OF_DAY) or part
         if heard_date is None and part is None and at is None:
-            turn.expect("move")
+            turn.expect(DialogState.MOVE)
             return turn.say("move_when")
         current = find_step(turn, step_id)
         day = parse_date(heard_date, today) if heard_date else (current.day if current else today)
         if day is None or day < today:
-            turn.expect("move")
+            turn.expect(DialogState.MOVE)
             return turn.say("move_when")
         try:
             new_id = turn.app.move_step(turn.ctx.person, step_id, day, part_of_day=part,
                                         at_time=at)
         except DailyCapReached:
-            turn.expect("move")
+            turn.expect(DialogState.MOVE)
             return turn.say("cap_reached", day_name=turn.speech.capital(turn.speech.day_name(day, today)))
         except (UnknownStep, NoStepToLog):
             return turn.say("move_nothing")
@@ -181,7 +182,7 @@ class SwapStepHandler(IntentHandler):
             return turn.say("move_nothing")
         activity = turn.slot_id(I.ACTIVITY)
         if activity is None or profile.activity(activity) is None:
-            turn.expect("swap")
+            turn.expect(DialogState.SWAP)
             return turn.say("swap_which")
         try:
             step = turn.app.swap_step(turn.ctx.person, step_id, activity)
@@ -205,7 +206,7 @@ class PairWithRoutineHandler(IntentHandler):
         elif heard is not None:
             routine = spoken = heard[:40]
         else:
-            turn.expect("pair")
+            turn.expect(DialogState.PAIR)
             return turn.say("pair_which")
         step = turn.app.pair_step(turn.ctx.person, step_id, routine)
         return turn.say("pair_done", title=turn.speech.capital(turn.speech.activity(step.title)),

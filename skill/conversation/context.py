@@ -1,29 +1,32 @@
 """What every request needs: the domain app, who is speaking, their locale and time zone.
 
 `ContextInterceptor` runs before every handler and puts a `RequestContext` into the
-request attributes; handlers reach it through `Turn` (skill/handlers/base.py)."""
+request attributes; handlers reach it through `Turn` (skill/conversation/base.py)."""
 
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import RequestEnvelope
 
 from domain.app import SmallSteps
 from domain.clock import local_date
 from domain.errors import NotEnrolled
 from domain.person import Person
-from skill.identity import Identity, IdentityHasher
+from skill.conversation.identity import Identity, IdentityHasher, identify
+from skill.devices.timezones import LOCALE_ZONES, TimeZoneCache, device_time_zone
 from skill.speech import DEFAULT_LOCALE, Speech, speech_for
-from skill.timezones import LOCALE_ZONES, TimeZoneCache, device_time_zone
 
 log = logging.getLogger(__name__)
 
 CTX = "small_steps_ctx"
+# Set when a turn ends in the catch-all apology (handlers/errors.py): the edge then
+# releases the request's claim in the reply ledger instead of keeping the reply.
+TURN_FAILED: ContextVar[bool] = ContextVar("small_steps_turn_failed", default=False)
 
 
 @dataclass
@@ -33,17 +36,6 @@ class Services:
     app: SmallSteps
     identity: IdentityHasher
     zones: TimeZoneCache = field(default_factory=TimeZoneCache)
-
-
-def identify(envelope: RequestEnvelope, hasher: IdentityHasher) -> Identity | None:
-    """Who is speaking: the voice profile if Alexa recognised one, else the account
-    (from the context, or the session for older envelopes)."""
-    system = envelope.context.system if envelope.context else None
-    person = system.person if system is not None else None
-    user = system.user if system is not None else None
-    if user is None and envelope.session is not None:
-        user = envelope.session.user
-    return hasher.identify(person.person_id if person else None, user.user_id if user else None)
 
 
 class NoIdentity(Exception):

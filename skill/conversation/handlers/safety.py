@@ -10,9 +10,10 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from skill.handlers.base import CRISIS, IntentHandler, Turn, answers
+from skill.conversation.base import CRISIS, IntentHandler, Turn, answers
+from skill.conversation.safety import is_crisis_language
+from skill.conversation.states import DialogState
 from skill.model import I
-from skill.safety import is_crisis_language
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ def crisis_reply(turn: Turn) -> Response:
         log.exception("could not record that safety resources were offered")
     speech = turn.speech
     turn.session[CRISIS] = True
-    turn.expect("crisis")
+    turn.expect(DialogState.CRISIS)
     turn.card("crisis_card_title", speech.phrase("crisis_card", **speech.crisis_card_fields()))
     return turn.say("crisis", **speech.crisis_fields())
 
@@ -51,15 +52,15 @@ class CrisisInSlotHandler(AbstractRequestHandler):
         return crisis_reply(Turn(handler_input))
 
 
-@answers(I.YES, "crisis")
+@answers(I.YES, DialogState.CRISIS)
 def stay(turn: Turn) -> Response:
-    turn.expect("crisis")
+    turn.expect(DialogState.CRISIS)
     return turn.say("crisis_stay", **turn.speech.crisis_fields())
 
 
-@answers(I.NO, "crisis")
-@answers(I.STOP, "crisis")
-@answers(I.CANCEL, "crisis")
+@answers(I.NO, DialogState.CRISIS)
+@answers(I.STOP, DialogState.CRISIS)
+@answers(I.CANCEL, DialogState.CRISIS)
 def leave(turn: Turn) -> Response:
     speech = turn.speech
     turn.card("crisis_card_title", speech.phrase("crisis_card", **speech.crisis_card_fields()))

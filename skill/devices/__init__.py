@@ -1,0 +1,1 @@
+"""Alexa service clients: what the skill asks Alexa's APIs about a device."""
