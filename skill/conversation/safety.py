@@ -31,9 +31,9 @@ class CrisisLine:
 
 @lru_cache(maxsize=1)
 def _table() -> dict:
-    # skill/crisis_lines.json, beside the package's top: the interaction models' build
-    # (interaction-models/build.py) and the speech read the same table.
-    return json.loads(resources.files("skill").joinpath("crisis_lines.json").read_text("utf-8"))
+    # One table, read by the conversation, the speech and the skill manifest's build.
+    return json.loads(resources.files("skill.conversation").joinpath("crisis_lines.json")
+                      .read_text("utf-8"))
 
 
 def crisis_lines() -> dict[str, CrisisLine]:

@@ -16,7 +16,7 @@ from types import ModuleType
 from xml.sax.saxutils import escape
 
 from domain.catalogue import starter
-from skill.safety import crisis_line
+from skill.conversation.safety import crisis_line
 from skill.speech import en_AU, en_CA, en_GB, en_IN, en_US
 
 MODULES: dict[str, ModuleType] = {m.LOCALE: m for m in (en_US, en_GB, en_CA, en_AU, en_IN)}

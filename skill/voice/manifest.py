@@ -1,12 +1,12 @@
 """The skill manifest (`skill.json`): publishing text, endpoint, permissions, privacy.
 
 Written once in British English and worded per locale; `{crisis}` and `{emergency}` in
-the description are filled from each locale's crisis line (`skill.safety.crisis_line`),
+the description are filled from each locale's crisis line (`skill.conversation.safety.crisis_line`),
 so no number is written twice."""
 
 from __future__ import annotations
 
-from skill.safety import crisis_line
+from skill.conversation.safety import crisis_line
 from skill.voice.names import LOCALES, SKILL_NAME
 from skill.voice.wording import localise, unique
 

@@ -31,7 +31,7 @@ MAX_WORDS = 75  # the longest turn (the weekly summary) stays under 30 seconds
 
 
 def check_response(body: dict[str, Any]) -> None:
-    """The rules every response must keep (PRODUCT.md, "How it speaks")."""
+    """The rules every response must keep (docs/conversation.md, "How it speaks")."""
     response = body["response"]
     speech = response.get("outputSpeech")
     texts = []

@@ -1,4 +1,4 @@
-"""Every conversation of PRODUCT.md, over HTTP, against the real Flask app and a real store.
+"""Every conversation of the product (docs/conversation.md), over HTTP, against the real Flask app and a real store.
 
 Each response is also checked against the language rules by the harness (`check_response`)."""
 

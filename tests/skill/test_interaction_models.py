@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from domain.vocabulary import BARRIERS, KINDS, LIFE_AREAS, PARTS_OF_DAY
-from skill.safety import is_crisis_language
+from skill.conversation.safety import is_crisis_language
 from skill.voice import build as build_module
 
 ROOT = Path(__file__).resolve().parents[2]

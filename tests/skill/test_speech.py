@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from domain.catalogue import starter
-from skill.safety import crisis_line
+from skill.conversation.safety import crisis_line
 from skill.speech import CORE_TURN_WORDS, LOCALES, speech_for, to_ssml, word_count
 from tests.skill.harness import BANNED
 
