@@ -53,13 +53,15 @@ if __package__ in (None, ""):  # run as a plain script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import log, postgres_store, server_version  # noqa: E402
-from domain.app import CATCH_UP_BATCH, LONG_CATCH_UP_BATCH, SmallSteps  # noqa: E402
+from domain.activity import activity_fields  # noqa: E402
+from domain.app import SmallSteps  # noqa: E402
 from domain.catalogue import Activity, starter  # noqa: E402
 from domain.clock import week_id  # noqa: E402
 from domain.person import Person  # noqa: E402
+from domain.projections.catchup import CATCH_UP_BATCH, LONG_CATCH_UP_BATCH  # noqa: E402
 from domain.projections.views import VIEW_TABLES  # noqa: E402
 from domain.vocabulary import ANYTIME, BARRIERS, PARTS_OF_DAY  # noqa: E402
-from domain.week import PENDING, Week, activity_fields  # noqa: E402
+from domain.week import PENDING, Week  # noqa: E402
 
 PG_URL = os.environ.get(
     "SMALL_STEPS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/small_steps_test"

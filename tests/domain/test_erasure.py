@@ -19,7 +19,7 @@ from eventsourcing.persistence import Tracking
 
 from domain.app import SmallSteps
 from domain.clock import FixedClock, week_id
-from domain.erasure import PLACEHOLDER_ID, LogPlaceholder, erase_popo, placeholder_maker
+from domain.store.erasure import PLACEHOLDER_ID, LogPlaceholder, erase_popo, placeholder_maker
 from domain.errors import InvalidText, NotEnrolled
 from domain.person import Person, person_id
 from domain.projections.stores import VIEWS_NAME
