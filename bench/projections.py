@@ -141,7 +141,7 @@ class Seeder:
             week.rate_mood(mood_id=week.next_mood_id(), value=rng.randint(2, 8), day=day,
                            at=later(), step_id=None, moment="standalone")
         steps = [(w, s) for w, s in someone.carried if w.steps[s].status == PENDING]
-        for _ in range(2 if rng.random() < 0.6 else 1):
+        for _ in range(min(2 if rng.random() < 0.6 else 1, week.room_on(day))):
             steps.append((week, self.schedule(someone, week, day, later())))
         if day.weekday() == 0 and rng.random() < 0.5:
             week.mark_planned(step_ids=tuple(s for _, s in steps), at=later())

@@ -7,7 +7,8 @@ DomainError and stores nothing; a save that loses a race with another process is
 retried on fresh state (`retried`).
 
 The rest of the application is inherited, each part beside what it works with:
-the queries (domain/queries.py), catching the views up and rebuilding them
+loading a person and their weeks (domain/loading.py), the queries
+(domain/queries.py), catching the views up and rebuilding them
 (domain/projections/catchup.py) and table setup (domain/store/tables.py).
 """
 
@@ -16,12 +17,11 @@ from __future__ import annotations
 import functools
 import logging
 import random
-import re
 import time as time_module
 from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from datetime import date, datetime, time, timezone
+from datetime import date, time
 from typing import Any, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -32,7 +32,7 @@ from domain import validation as valid
 from domain.activity import activity_fields
 from domain.catalogue import Activity
 from domain.clock import Clock, SystemClock, local_date, week_id, zone
-from domain.errors import InvalidChoice, InvalidText, NotEnrolled, UnknownStep
+from domain.errors import InvalidChoice, InvalidText, NotEnrolled
 from domain.person import Person, person_id
 from domain.projections.catchup import CatchUp
 from domain.queries import Queries
@@ -50,7 +50,6 @@ log = logging.getLogger(__name__)
 
 CONFLICT_DEADLINE = 10.0  # seconds a command keeps retrying a lost race
 CONFLICT_MAX_PAUSE = 0.05
-STEP_ID = re.compile(r"^(\d{4}-W\d{2})\.(\d+)$")
 
 
 def retried(command: Callable[..., T]) -> Callable[..., T]:
@@ -133,50 +132,6 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
             super()._take_snapshots(processing_event)
         except Exception:  # noqa: BLE001
             log.exception("snapshot not taken; events are stored")
-
-    # -- loading ----------------------------------------------------------------
-
-    def _now(self) -> datetime:
-        return self.clock.now().astimezone(timezone.utc)
-
-    def _person(self, person: str) -> Person:
-        try:
-            return self.repository.get(person_id(person))
-        except AggregateNotFoundError:
-            raise NotEnrolled("this person has not enrolled yet") from None
-
-    def _reader(self, person: str | Person) -> Person:
-        """For queries: the person's profile, unless the caller already loaded it
-        in this turn (``profile()``) and passes it in, saving a load."""
-        return person if isinstance(person, Person) else self._person(person)
-
-    def _week(self, person: Person | str, week: str) -> Week:
-        pid = person.id if isinstance(person, Person) else person_id(person)
-        try:
-            return self.repository.get(Week.create_id(pid, week))
-        except AggregateNotFoundError:
-            return Week(person_id=pid, week=week)
-
-    def _local_today(self, person: Person) -> date:
-        return local_date(self._now(), person.time_zone)
-
-    def _step(self, person: Person, step_id: str) -> tuple[Week, Step]:
-        """The week a step id names, loaded, and the step (UnknownStep if none)."""
-        match = STEP_ID.match(step_id) if isinstance(step_id, str) else None
-        if match is None:
-            raise UnknownStep(f"no step {step_id!r}")
-        week = self._week(person, match.group(1))
-        return week, week.step(step_id)
-
-    def _pick_step(self, p: Person, week: Week, today: date,
-                   step_id: str | None) -> tuple[Week, Step]:
-        """The step named (in `week`, possibly with unsaved changes, or in its own
-        week), or today's earliest pending step."""
-        if step_id is None:
-            return week, week.first_pending(today)
-        if step_id in week.steps:
-            return week, week.step(step_id)
-        return self._step(p, step_id)
 
     # -- enrolment, values, repertoire -----------------------------------------
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from domain import suggest, validation
 from domain.clock import week_days, week_id
+from domain.loading import Loading
 from domain.person import Person
 from domain.results import (
     ActivityInsight,
@@ -37,13 +38,10 @@ LAPSE_DAYS = 3  # days without a step before the gentle way back is offered
 MOOD_FALL = 2.0  # a fall of the 7-day mood mean that counts as a warning sign
 
 
-class Queries:
-    """Needs the application's ``views``, ``_reader`` (a person's key or Person ->
-    the loaded Person), ``_local_today`` and ``_current`` (the bounded catch-up)."""
+class Queries(Loading):
+    """Needs the application's ``views`` and ``_current`` (the bounded catch-up)."""
 
     views: Any
-    _reader: Callable[[str | Person], Person]
-    _local_today: Callable[[Person], date]
     _current: Callable[[], None]
 
     def _day(self, p: Person, day: date | str | None) -> date:

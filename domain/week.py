@@ -21,7 +21,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.activity import ACTIVITY_FIELDS, activity_fields, pick_activity_fields
+from domain.activity import activity_fields, pick_activity_fields
 from domain.catalogue import Activity
 from domain.clock import week_days
 from domain.errors import (
@@ -140,12 +140,17 @@ class Week(Aggregate):
 
     # -- rules --------------------------------------------------------------------
 
-    def check_room(self, day: date, extra: int = 1) -> None:
+    def room_on(self, day: date) -> int:
         """The daily cap: at most DAILY_CAP planned steps on a day (steps logged on
-        the spot, unplanned, do not count)."""
-        planned = [s for s in self.active_steps_on(day) if not s.unplanned]
-        if len(planned) + extra > DAILY_CAP:
-            raise DailyCapReached(f"{day} already has {len(planned)} steps; {DAILY_CAP} at most")
+        the spot, unplanned, do not count). How many more fit."""
+        return DAILY_CAP - sum(1 for s in self.active_steps_on(day) if not s.unplanned)
+
+    def check_room(self, day: date, extra: int = 1) -> None:
+        """DailyCapReached unless `extra` more planned steps fit on `day`."""
+        room = self.room_on(day)
+        if extra > room:
+            raise DailyCapReached(f"{day} already has {DAILY_CAP - room} steps; "
+                                  f"{DAILY_CAP} at most")
 
     def _not_done(self, step_id: str) -> Step:
         """A step that can still change; StepAlreadyDone once it is done."""
