@@ -82,9 +82,9 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None, *,
                  create_tables: bool = True):
-        """`env`: the eventsourcing library's settings (`eventsourcing_env`), or a
-        SMALL_STEPS_STORE (none: the default store). Nothing is read from the
-        process environment: callers pass what they read (`from_store`).
+        """`env`: the eventsourcing library's settings (`eventsourcing_env`), or
+        settings naming a SMALL_STEPS_STORE (none: the default store). Nothing is
+        read from the process environment: callers pass what they read.
 
         `create_tables=False` for the long-running processes of a production
         store: they expect ``small-steps migrate`` to have created the tables (see
@@ -112,8 +112,10 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
     def construct_env(self, name: str, env: Any = None) -> Environment:
         """The library's settings from `env` alone (the library would also read the
         process environment)."""
-        settings = {"IS_SNAPSHOTTING_ENABLED": "y"} if type(self).snapshotting_intervals else {}
-        return Environment(name, {**dict(type(self).env), **settings, **(env or {})})
+        cls = type(self)
+        snapshots = cls.is_snapshotting_enabled or cls.snapshotting_intervals
+        settings = {"IS_SNAPSHOTTING_ENABLED": "y"} if snapshots else {}
+        return Environment(name, {**dict(cls.env), **settings, **(env or {})})
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
