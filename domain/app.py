@@ -154,12 +154,6 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
         self.save(existing)
         return False
 
-    def is_enrolled(self, person: str) -> bool:
-        return person_id(person) in self.repository
-
-    def profile(self, person: str) -> Person:
-        return self._person(person)
-
     @retried
     def name_value(self, person: str, area: str, text: str) -> str:
         p = self._person(person)
@@ -190,6 +184,12 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
         p.set_relapse_plan(warning_signs=valid.texts(warning_signs, "warning sign"),
                            boosters=tuple(boosters), at=self._now())
         self.save(p)
+
+    def is_enrolled(self, person: str) -> bool:
+        return person_id(person) in self.repository
+
+    def profile(self, person: str) -> Person:
+        return self._person(person)
 
     # -- the household guard ---------------------------------------------------
 
@@ -306,10 +306,8 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
                               MOOD_MOMENTS, "moment")
         now = self._now()
         today = local_date(now, p.time_zone)
-        if step_id is not None and moment != "standalone":
-            week = self._step(p, step_id)[0]
-        else:
-            week = self._week(p, week_id(today))
+        with_step = step_id is not None and moment != "standalone"
+        week = self._step(p, step_id)[0] if with_step else self._week(p, week_id(today))
         mood_id = week.rate_mood(value, today, now, step_id=step_id, moment=moment)
         self.save(week)
         return mood_id
