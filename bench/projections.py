@@ -53,13 +53,15 @@ if __package__ in (None, ""):  # run as a plain script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import PG_URL, log, postgres_store, server_version  # noqa: E402
-from domain.app import CATCH_UP_BATCH, LONG_CATCH_UP_BATCH, SmallSteps  # noqa: E402
+from domain.activity import activity_fields  # noqa: E402
+from domain.app import SmallSteps  # noqa: E402
 from domain.catalogue import Activity, starter  # noqa: E402
 from domain.clock import week_id  # noqa: E402
 from domain.person import Person  # noqa: E402
+from domain.projections.catchup import CATCH_UP_BATCH, LONG_CATCH_UP_BATCH  # noqa: E402
 from domain.projections.views import VIEW_TABLES  # noqa: E402
 from domain.vocabulary import ANYTIME, BARRIERS, PARTS_OF_DAY  # noqa: E402
-from domain.week import PENDING, Week, activity_fields  # noqa: E402
+from domain.week import PENDING, Week  # noqa: E402
 
 TARGET = 0.25
 FIRST_DAY = date(2026, 1, 5)  # a Monday
@@ -136,7 +138,7 @@ class Seeder:
             week.rate_mood(mood_id=week.next_mood_id(), value=rng.randint(2, 8), day=day,
                            at=later(), step_id=None, moment="standalone")
         steps = [(w, s) for w, s in someone.carried if w.steps[s].status == PENDING]
-        for _ in range(2 if rng.random() < 0.6 else 1):
+        for _ in range(min(2 if rng.random() < 0.6 else 1, week.room_on(day))):
             steps.append((week, self.schedule(someone, week, day, later())))
         if day.weekday() == 0 and rng.random() < 0.5:
             week.mark_planned(step_ids=tuple(s for _, s in steps), at=later())

@@ -1,17 +1,25 @@
-"""The Person aggregate: enrolment, named values, repertoire, relapse plan.
+"""The Person aggregate: enrolment, named values, repertoire, relapse plan, PIN.
 
 Bounded: it grows only when the person names a value, adds an activity or changes
 their relapse plan, so loading it never replays daily history (that lives in weeks).
+
+As in Week, a command method keeps the person's rules and then records its event
+through the private ``@event`` method below it (whose parameters are the stored
+event's fields); events with no rule to keep are recorded by the public method.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.catalogue import Activity, by_key, starter
+from domain.errors import InvalidChoice, PlanNeedsMeaningfulStep, UnknownActivity
+from domain.guard import pin_hash, pin_matches
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://small-steps.example/person")
 
@@ -37,13 +45,39 @@ class Person(Aggregate):
         self.boosters: tuple[str, ...] = ()
         self.pin_hash: str | None = None  # "salt$digest", PBKDF2-SHA256; never the PIN
 
+    # -- the household guard ---------------------------------------------------
+
+    def set_pin(self, pin: str | None, at: datetime) -> None:
+        """Guard mood history and summaries with a 4-digit PIN (None removes it)."""
+        if pin is None:
+            if self.pin_hash is not None:
+                self._pin_removed(at=at)
+            return
+        self._pin_set(pin_hash=pin_hash(pin), at=at)
+
+    @property
+    def has_pin(self) -> bool:
+        return self.pin_hash is not None
+
+    def check_pin(self, pin: str) -> bool:
+        return pin_matches(self.pin_hash, pin)
+
     @event("PinSet")
-    def set_pin(self, pin_hash: str, at: datetime) -> None:
+    def _pin_set(self, pin_hash: str, at: datetime) -> None:
         self.pin_hash = pin_hash
 
     @event("PinRemoved")
-    def remove_pin(self, at: datetime) -> None:
+    def _pin_removed(self, at: datetime) -> None:
         self.pin_hash = None
+
+    # -- where and how ------------------------------------------------------------
+
+    def settle(self, locale: str, time_zone: str) -> None:
+        """Bring the locale and time zone up to date (nothing recorded if unchanged)."""
+        if self.locale != locale:
+            self.change_locale(locale)
+        if self.time_zone != time_zone:
+            self.change_time_zone(time_zone)
 
     @event("LocaleChanged")
     def change_locale(self, locale: str) -> None:
@@ -53,12 +87,49 @@ class Person(Aggregate):
     def change_time_zone(self, time_zone: str) -> None:
         self.time_zone = time_zone
 
+    # -- values and repertoire ---------------------------------------------------
+
+    def name_value(self, area: str, text: str, at: datetime) -> str:
+        """A value in a life area; naming one again (any case) gives its id back."""
+        for value_id, value in self.values.items():
+            if value["area"] == area and value["text"].lower() == text.lower():
+                return value_id
+        value_id = f"value-{len(self.values) + 1}"
+        self._value_named(value_id=value_id, area=area, text=text, at=at)
+        return value_id
+
     @event("ValueNamed")
-    def name_value(self, value_id: str, area: str, text: str, at: datetime) -> None:
+    def _value_named(self, value_id: str, area: str, text: str, at: datetime) -> None:
         self.values[value_id] = {"area": area, "text": text}
 
+    def add_activity(self, title: str, kind: str, area: str, difficulty: int, minutes: int,
+                     at: datetime, smaller: str | None = None,
+                     smaller_minutes: int | None = None, value_id: str | None = None) -> str:
+        """An activity of the person's own; one with the same title (any case) gives
+        its key back. Its smaller version defaults to just starting, in fewer minutes;
+        a value it serves must be one the person named. Returns its key."""
+        smaller = smaller or f"Just start: {title.lower()}"
+        if smaller_minutes is None:
+            smaller_minutes = max(1, min(2, minutes - 1))
+        if not isinstance(smaller_minutes, int) or not 1 <= smaller_minutes <= minutes:
+            raise InvalidChoice("a smaller version takes fewer minutes")
+        if value_id is not None and value_id not in self.values:
+            raise InvalidChoice(f"no value {value_id!r}")
+        for activity in self.own.values():
+            if activity.title.lower() == title.lower():
+                return activity.key
+        key = f"own-{_slug(title)}"
+        if self.activity(key) is not None:
+            key = f"{key}-{len(self.own) + 1}"
+        self._activity_added(
+            activity_id=key, title=title, kind=kind, area=area, value_id=value_id,
+            difficulty=difficulty, minutes=minutes, smaller=smaller,
+            smaller_minutes=smaller_minutes, at=at,
+        )
+        return key
+
     @event("ActivityAdded")
-    def add_activity(
+    def _activity_added(
         self,
         activity_id: str,
         title: str,
@@ -77,8 +148,16 @@ class Person(Aggregate):
             value_id=value_id, own=True,
         )
 
+    def set_relapse_plan(self, warning_signs: tuple[str, ...], boosters: Sequence[str],
+                         at: datetime) -> None:
+        """Warning signs and boosters: each booster an activity of the repertoire."""
+        for key in boosters:
+            self.known_activity(key)
+        self._relapse_plan_set(warning_signs=tuple(warning_signs), boosters=tuple(boosters),
+                               at=at)
+
     @event("RelapsePlanSet")
-    def set_relapse_plan(
+    def _relapse_plan_set(
         self, warning_signs: tuple[str, ...], boosters: tuple[str, ...], at: datetime
     ) -> None:
         self.warning_signs = tuple(warning_signs)
@@ -97,6 +176,13 @@ class Person(Aggregate):
     def activity(self, key: str) -> Activity | None:
         return self.own.get(key) or by_key().get(key)
 
+    def known_activity(self, key: str) -> Activity:
+        """The activity of the repertoire named `key`; UnknownActivity otherwise."""
+        activity = self.activity(key) if isinstance(key, str) else None
+        if activity is None:
+            raise UnknownActivity(f"no activity {key!r} in this person's repertoire")
+        return activity
+
     def is_value_linked(self, activity: Activity) -> bool:
         """Linked to a value the person named: directly, or through its life area.
 
@@ -108,3 +194,13 @@ class Person(Aggregate):
         if self.values:
             return activity.area in self.valued_areas
         return activity.kind != "routine"
+
+    def check_plan(self, activities: Iterable[Activity]) -> None:
+        """A plan keeps at least one step linked to what matters, so urgent chores
+        cannot crowd out every value-linked one."""
+        if not any(self.is_value_linked(a) for a in activities):
+            raise PlanNeedsMeaningfulStep("keep at least one step linked to what matters")
+
+
+def _slug(title: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:40] or "activity"

@@ -3,8 +3,9 @@ therapist's table alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, time
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,26 @@ class StepView:
         if self.mood_before is None or self.mood_after is None:
             return None
         return self.mood_after - self.mood_before
+
+    @classmethod
+    def of(cls, step: Any) -> StepView:
+        """The view of a week's Step as it stands (its moods are the views' to pair)."""
+        return cls(**{name: getattr(step, name) for name in _STEP_FIELDS},
+                   mood_before=None, mood_after=None)
+
+    @classmethod
+    def from_row(cls, row: dict) -> StepView:
+        """The view of a row of the steps view (ss_steps)."""
+        view = {name: row[name] for name in _VIEW_FIELDS}
+        view["day"] = date.fromisoformat(row["day"])
+        view["at_time"] = time.fromisoformat(row["at_time"]) if row["at_time"] else None
+        for flag in ("value_linked", "is_smaller", "unplanned"):
+            view[flag] = bool(row[flag])
+        return cls(**view)
+
+
+_VIEW_FIELDS = tuple(f.name for f in fields(StepView))
+_STEP_FIELDS = tuple(n for n in _VIEW_FIELDS if n not in ("mood_before", "mood_after"))
 
 
 @dataclass(frozen=True)
@@ -90,7 +111,7 @@ class Lift:
 
 @dataclass(frozen=True)
 class Adjustment:
-    """One practical change for next week (PRODUCT.md's replanning moves)."""
+    """One practical change for next week (one of the replanning moves)."""
 
     code: str  # make_smaller, change_time, pair_with_routine, add_companion, swap, add_social, keep_going, plan_one
     activity_id: str | None = None

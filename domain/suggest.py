@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 
+from domain.activity import activity_fields
 from domain.catalogue import Activity
 from domain.results import Adjustment, Stats, StepView, Suggestion
 
@@ -72,15 +73,12 @@ def choose(
     else:
         reason = "easiest"
     return Suggestion(
-        activity_id=activity.key, title=activity.title, kind=activity.kind,
-        area=activity.area, difficulty=activity.difficulty, minutes=activity.minutes,
-        smaller=activity.smaller, smaller_minutes=activity.smaller_minutes,
-        value_linked=linked, reason=reason,
+        **activity_fields(activity, linked), reason=reason,
         evidence_lift=stats.mean_lift if stats and stats.lift_n >= MIN_EVIDENCE else None,
     )
 
 
-# Barrier → the replanning move that answers it (PRODUCT.md, weekly review).
+# Barrier → the replanning move that answers it (the weekly review).
 ADJUSTMENT_FOR_BARRIER = {
     "tired": "make_smaller",
     "no_time": "change_time",

@@ -44,3 +44,8 @@ def part_of_day_for(at: time) -> str:
     if at.hour < 17:
         return "afternoon"
     return "evening"
+
+
+def slot_of(part_of_day: str, at_time: time | None) -> str:
+    """morning / afternoon / evening (or anytime): from the time when one was given."""
+    return part_of_day_for(at_time) if at_time is not None else part_of_day

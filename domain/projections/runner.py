@@ -81,7 +81,8 @@ def run_projector(url: str, stop: threading.Event) -> int:
 
     Survives the database going away: it logs, waits and starts again from the
     committed position. A store without tables is a setup error (exit 2)."""
-    from domain.app import LONG_CATCH_UP_BATCH, SmallSteps
+    from domain.app import SmallSteps
+    from domain.projections.catchup import LONG_CATCH_UP_BATCH
     from domain.store import StoreNotReady, eventsourcing_env, is_postgres
 
     env = eventsourcing_env(url)

@@ -2,7 +2,7 @@
 
 Alexa retries a request whose response did not arrive in time, with the same request
 id. `OnceSkill` claims the request id (as a keyed hash, never the raw id) in the
-store's reply ledger (domain/replies.py) before any handler runs: a first delivery is
+store's reply ledger (domain/store/replies.py) before any handler runs: a first delivery is
 handled and its response kept; a repeat is answered with the kept response and stores
 nothing; a repeat that arrives while the first is still being handled waits for it
 (StillHandling after a few seconds: the web layer answers 503 and Alexa retries).
@@ -24,7 +24,7 @@ from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
 from ask_sdk_model.ui import SsmlOutputSpeech
 
 from domain.person import person_id
-from domain.replies import StillHandling
+from domain.store.replies import StillHandling
 from skill.conversation.base import PENDING
 from skill.conversation.context import TURN_FAILED, Services
 from skill.conversation.identity import identify

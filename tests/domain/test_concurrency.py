@@ -67,6 +67,7 @@ def _worker(job: str, url: str, index: int, params: dict, barrier: Any, opening:
     faulthandler.dump_traceback_later(RUN_TIMEOUT - 15, exit=True)
     try:
         import domain.app as app_module
+        import domain.projections.catchup as catchup_module
 
         conflicts = 0
         real_sleep = time.sleep
@@ -78,7 +79,7 @@ def _worker(job: str, url: str, index: int, params: dict, barrier: Any, opening:
 
         app_module.time_module = SimpleNamespace(sleep=counting_sleep, monotonic=time.monotonic)
         if "catch_up_batch" in params:
-            app_module.CATCH_UP_BATCH = params["catch_up_batch"]
+            catchup_module.CATCH_UP_BATCH = params["catch_up_batch"]
 
         if params.get("open_at_once"):
             barrier.wait(timeout=BARRIER_TIMEOUT)

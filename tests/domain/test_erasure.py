@@ -19,7 +19,7 @@ from eventsourcing.persistence import Tracking
 
 from domain.app import SmallSteps
 from domain.clock import FixedClock, week_id
-from domain.erasure import PLACEHOLDER_ID, LogPlaceholder, erase_popo, placeholder_maker
+from domain.store.erasure import PLACEHOLDER_ID, LogPlaceholder, erase_popo, placeholder_maker
 from domain.errors import InvalidText, NotEnrolled
 from domain.person import Person, person_id
 from domain.projections.stores import VIEWS_NAME
@@ -421,3 +421,9 @@ def test_erasing_from_the_popo_recorders() -> None:
     assert app.recorder.max_notification_id() == 9
     assert erase_popo(app.recorder, app.snapshots.recorder, [gone.id],
                       placeholder_maker(app.mapper)) == 0
+
+
+def test_placeholders_stored_under_the_old_module_path_still_load() -> None:
+    from eventsourcing.utils import resolve_topic
+
+    assert resolve_topic("domain.erasure:LogPlaceholder") is LogPlaceholder

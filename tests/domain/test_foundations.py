@@ -218,3 +218,15 @@ def test_a_failing_snapshot_never_fails_a_stored_command(monkeypatch, caplog) ->
     assert app.week("kim").mood_count == 60
     assert "snapshot not taken" in caplog.text
     app.close()
+
+
+def test_the_domain_reads_no_environment_of_its_own(monkeypatch) -> None:
+    monkeypatch.setenv("SMALL_STEPS_STORE", "memory:")
+    monkeypatch.setenv("COMPRESSOR_TOPIC", "eventsourcing.compressor:ZlibCompressor")
+    assert store_url() == DEFAULT_STORE  # the caller passes what it read
+    assert store_url({"SMALL_STEPS_STORE": " memory: "}) == "memory:"
+    app = SmallSteps.from_store("memory:")
+    try:
+        assert app.mapper.compressor is None  # the library's settings: only those given
+    finally:
+        app.close()

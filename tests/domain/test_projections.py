@@ -335,7 +335,7 @@ def test_a_query_far_behind_helps_a_little_then_asks_to_be_asked_again(
         app: SmallSteps, alice: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """While the views are rebuilt, a query applies at most QUERY_CATCH_UP events and,
     still behind, is refused (ViewsCatchingUp), instead of rebuilding in a request."""
-    import domain.app as app_module
+    import domain.projections.catchup as app_module
     from domain.errors import ViewsCatchingUp
 
     for day in range(23, 28):
@@ -361,7 +361,7 @@ def test_a_query_far_behind_helps_a_little_then_asks_to_be_asked_again(
 
 
 def test_a_rebuild_applies_long_batches_and_a_query_short_ones(store_url_for) -> None:
-    from domain.app import CATCH_UP_BATCH, LONG_CATCH_UP_BATCH
+    from domain.projections.catchup import CATCH_UP_BATCH, LONG_CATCH_UP_BATCH
 
     clock = FixedClock(datetime(2026, 11, 23, 8, tzinfo=timezone.utc))
     app = SmallSteps.from_store(store_url_for("memory"), clock)

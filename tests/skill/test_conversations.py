@@ -520,7 +520,7 @@ def test_a_returning_person_with_todays_steps_done_is_asked_for_a_mood(speaker: 
 
 def test_while_the_views_are_rebuilt_a_far_behind_question_is_answered_gently(
         speaker: Speaker, server: tuple[str, SmallSteps], monkeypatch: pytest.MonkeyPatch):
-    import domain.app as app_module
+    import domain.projections.catchup as app_module
 
     start(speaker)
     speaker.say(I.LOG_DONE)

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+TABLE = "ss_replies"
 KEEP_SECONDS = 15 * 60
 ABANDONED_SECONDS = 30.0  # a claim this old with no reply was cut off (a worker died)
 PRUNE_CHANCE = 0.02  # a claim in fifty also clears out replies past KEEP_SECONDS
@@ -51,7 +52,7 @@ class Replies:
     def __init__(self, datastore: Any, *, postgres: bool):
         self.datastore = datastore
         self.postgres = postgres
-        self.table = (f'"{datastore.schema}".ss_replies' if postgres else "ss_replies")
+        self.table = (f'"{datastore.schema}".{TABLE}' if postgres else TABLE)
         self.mark = "%s" if postgres else "?"  # the driver's parameter placeholder
 
     # -- schema ---------------------------------------------------------------

@@ -24,6 +24,10 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.persistence import Notification, StoredEvent
+from eventsourcing.utils import register_topic
+
+from domain.projections.views import VIEW_TABLES
+from domain.week import week_aggregate_id
 
 PLACEHOLDER_ID = uuid5(NAMESPACE_URL, "https://small-steps.example/erased")
 
@@ -38,11 +42,15 @@ class LogPlaceholder:
     """Holds a notification id in the log after the event there was erased.
 
     Carries nothing but the id it holds (as its version); views ignore it. Its
-    topic is stored in the log: keep it importable under this name."""
+    topic is stored in the log: keep it importable under this name (the old one is
+    registered below)."""
 
     originator_id: UUID
     originator_version: int
 
+
+# Placeholders stored before this module moved into domain/store/ name it by its old path.
+register_topic("domain.erasure:LogPlaceholder", LogPlaceholder)
 
 Placeholder = Callable[[int], StoredEvent]  # notification id -> the stored placeholder
 
@@ -55,6 +63,38 @@ def placeholder_maker(mapper: Any) -> Placeholder:
         return mapper.to_stored_event(LogPlaceholder(PLACEHOLDER_ID, notification_id))
 
     return make
+
+
+def erase_person(app: Any, pid: UUID) -> tuple[int, int]:
+    """Delete every event and snapshot of the person `pid` and of each of their
+    weeks, and every view row and kept reply of theirs (see
+    ``SmallSteps.erase_person``). Returns how many events and view rows went.
+
+    One transaction, under the lock the views are written under. Inside it the
+    views are first brought to the very end of the log, so every week the person
+    has is listed in ss_weeks and the views' position is past every erased event
+    (a catch-up elsewhere holding a stale batch skips them); and no event can be
+    appended until it commits (SQLite's write lock, PostgreSQL's table lock)."""
+    events_log = app._events_log()
+    placeholder = placeholder_maker(app.mapper)
+    app.catch_up()  # most of the way before taking the lock
+    with app.views.writing() as (cur, position):
+        events_log.lock(cur)
+        app.views.fill(cur, position)
+        params = {"p": pid.hex}
+        weeks = {UUID(r["week_aggregate_id"]) for r in cur.all(
+            "SELECT week_aggregate_id FROM ss_weeks WHERE person_id = :p", params)}
+        weeks.update(week_aggregate_id(pid, r["week"]) for r in cur.all(
+            "SELECT DISTINCT week FROM ss_steps WHERE person_id = :p", params))
+        events = events_log.delete(cur, [pid, *sorted(weeks)], placeholder)
+        rows = 0
+        for table in VIEW_TABLES:
+            rows += cur.one(f"SELECT COUNT(*) AS n FROM {table} WHERE person_id = :p",
+                            params)["n"]
+            cur.run(f"DELETE FROM {table} WHERE person_id = :p", params)
+        app.views.writer.forget_person(pid.hex)
+    app.replies.forget_person(pid.hex)  # replies kept for retries say what was spoken
+    return events, rows
 
 
 # -- SQLite ---------------------------------------------------------------------

@@ -9,30 +9,25 @@
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from domain.projections.stores import PostgresViews, SQLiteViews
 
 DEFAULT_STORE = "sqlite:///var/small-steps.sqlite"
-POSTGRES_MODULE = "domain.pgstore"  # the library's PostgreSQL recorders, failing fast
+POSTGRES_MODULE = "domain.store.postgres"  # the library's PostgreSQL recorders, failing fast
 
 
 class StoreSettingError(ValueError):
     pass
 
 
-class StoreNotReady(RuntimeError):
-    """The store answers but has not been set up (``small-steps migrate``)."""
-
-
-def store_url(env: dict[str, str] | None = None) -> str:
-    source = os.environ if env is None else env
-    return (source.get("SMALL_STEPS_STORE") or DEFAULT_STORE).strip()
+def store_url(settings: Mapping[str, str] | None = None) -> str:
+    """The SMALL_STEPS_STORE of the given settings (never the process environment:
+    the caller passes what it read), or the default."""
+    return ((settings or {}).get("SMALL_STEPS_STORE") or DEFAULT_STORE).strip()
 
 
 def eventsourcing_env(url: str) -> dict[str, str]:
@@ -70,7 +65,7 @@ def eventsourcing_env(url: str) -> dict[str, str]:
             # No ping before each use (a round trip each time a connection is taken
             # from the pool): a connection broken by a database restart fails its
             # statement, is discarded by the pool, and the brief retry of
-            # domain/pgstore.py takes another.
+            # domain/store/postgres.py takes another.
             "POSTGRES_PRE_PING": "n",
         }
         if "schema" in query:
@@ -87,45 +82,3 @@ def views_class(env: dict[str, str]) -> type:
 
 def is_postgres(env: dict[str, str]) -> bool:
     return env["PERSISTENCE_MODULE"] in (POSTGRES_MODULE, "eventsourcing.postgres")
-
-
-def _connect(env: dict[str, str]):  # noqa: ANN202
-    import psycopg
-
-    return psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None,
-        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")), autocommit=True,
-    )
-
-
-def prepare(env: dict[str, str]) -> None:
-    """Create the PostgreSQL schema named by ``?schema=`` if it is missing."""
-    schema = env.get("POSTGRES_SCHEMA")
-    if not is_postgres(env) or not schema:
-        return
-    from psycopg import sql
-
-    with _connect(env) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-
-
-_DDL_LOCK_KEY = 0x5353_4444  # "SSDD"
-
-
-@contextmanager
-def creating_tables(env: dict[str, str]) -> Iterator[None]:
-    """Serialise table creation across processes.
-
-    PostgreSQL refuses concurrent ``CREATE OR REPLACE FUNCTION`` ("tuple concurrently
-    updated"), which the library runs when it creates its tables; a session-level
-    advisory lock lets web workers and the projector start at the same moment."""
-    if not is_postgres(env):
-        yield
-        return
-    with _connect(env) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (_DDL_LOCK_KEY,))
-        try:
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (_DDL_LOCK_KEY,))

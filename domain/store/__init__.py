@@ -1,0 +1,28 @@
+"""The store: SMALL_STEPS_STORE settings, table setup, the PostgreSQL recorders,
+erasure and kept replies.
+
+The names below are what callers import from ``domain.store``."""
+
+from domain.store.settings import (
+    DEFAULT_STORE,
+    POSTGRES_MODULE,
+    StoreSettingError,
+    eventsourcing_env,
+    is_postgres,
+    store_url,
+    views_class,
+)
+from domain.store.tables import StoreNotReady, creating_tables, prepare
+
+__all__ = [
+    "DEFAULT_STORE",
+    "POSTGRES_MODULE",
+    "StoreNotReady",
+    "StoreSettingError",
+    "creating_tables",
+    "eventsourcing_env",
+    "is_postgres",
+    "prepare",
+    "store_url",
+    "views_class",
+]
