@@ -136,20 +136,19 @@ class Sums:
 
     def __init__(self, table: Table):
         self.table = table.name
+        self.key = table.key
         self.count = table.counters[0]  # zero exactly when nothing is summed in a row
-        self.zero = dict.fromkeys(table.counters, 0)
+        # A new row: its key's columns, the others unset, the counters at zero.
+        self.blank = {**dict.fromkeys(table.column_names), **dict.fromkeys(table.counters, 0)}
         self.rows: dict[tuple, dict] = {}
         self.taken_out: set[tuple] = set()
 
-    def row(self, key: tuple, columns: dict, sign: int) -> dict:
-        """The changes to the row of ``key``, its columns other than the counters
-        set from ``columns`` (every one of them); ``sign`` < 0 takes a contribution
-        out."""
+    def row(self, key: tuple, sign: int) -> dict:
+        """The changes to the row of ``key``, for a contribution put in (``sign``
+        +1) or taken out (-1); the caller sets the columns neither key nor counter."""
         row = self.rows.get(key)
         if row is None:
-            row = self.rows[key] = {**columns, **self.zero}
-        else:
-            row.update(columns)
+            row = self.rows[key] = {**self.blank, **dict(zip(self.key, key))}
         if sign < 0:
             self.taken_out.add(key)
         return row

@@ -27,12 +27,12 @@ class Plan:
         self.new_steps: set[tuple] = set()  # scheduled in the batch
         self.days_of: dict[tuple, str] = {}  # the day of steps scheduled or moved in the batch
 
-    def owners_of(self, events: list[tuple[type, Any, str]]) -> None:
+    def owners_of(self, work: list[tuple[type, Any, Any, str]]) -> None:
         """First, the owners of the batch's weeks: from the weeks it opens, from the
         writer's cache, else from their rows (one query for all)."""
         owners, opened = self.owners, self.opened
         unknown = []
-        for cls, e, oid in events:
+        for cls, _, e, oid in work:  # (event class, handler, event, originator)
             if cls is Week.Opened:
                 opened[oid] = (e.person_id.hex, e.week)
             elif issubclass(cls, Week.Event) and oid not in owners and oid not in opened:

@@ -71,10 +71,9 @@ def contribute(b: Batch, row: dict, sign: int) -> None:
     status = row["status"]
     if status == "moved_away":
         return
-    person, activity, slot, kind = row["person_id"], row["activity_id"], row["slot"], row["kind"]
-    insight = b.insights.row((person, activity, slot), {
-        "person_id": person, "activity_id": activity, "slot": slot, "title": row["title"],
-        "kind": kind}, sign)
+    person, activity, kind = row["person_id"], row["activity_id"], row["kind"]
+    insight = b.insights.row((person, activity, row["slot"]), sign)
+    insight["title"], insight["kind"] = row["title"], kind
     insight["scheduled"] += sign
     if status == "done":
         insight["done"] += sign
@@ -85,8 +84,8 @@ def contribute(b: Batch, row: dict, sign: int) -> None:
         lift = sign * (after - before)
         insight["lift_sum"] += lift
         insight["lift_n"] += sign
-        lifts = b.lifts.row((person, activity), {
-            "person_id": person, "activity_id": activity, "kind": kind}, sign)
+        lifts = b.lifts.row((person, activity), sign)
+        lifts["kind"] = kind
         lifts["lift_n"] += sign
         lifts["lift_sum"] += lift
 
@@ -130,7 +129,7 @@ class ViewWriter:
         """Load the rows the batch will read: the owners of weeks not seen before,
         then what each event's ``plan`` notes, each table's keys in one query."""
         plan = Plan(b, self._weeks)
-        plan.owners_of([(cls, e, oid) for cls, _, e, oid in work])
+        plan.owners_of(work)
         for cls, _, e, oid in work:
             note = ROUTES[cls][1]
             if note is not None:

@@ -140,12 +140,15 @@ def test_postgres_ddl_is_qualified_with_the_schema_as_an_identifier() -> None:
 def test_sums_add_counters_by_name_and_prune_only_rows_emptied_by_the_batch() -> None:
     lifts = Sums(next(t for t in VIEWS if t.name == "ss_lifts"))
     columns = {"person_id": "p", "activity_id": "a", "kind": "pleasure"}
-    gone = lifts.row(("p", "a"), columns, -1)
+    gone = lifts.row(("p", "a"), -1)
+    gone["kind"] = "pleasure"
     gone["lift_n"] -= 1
     gone["lift_sum"] -= 3
-    kept = lifts.row(("p", "b"), {**columns, "activity_id": "b"}, +1)
+    kept = lifts.row(("p", "b"), +1)
+    kept["kind"] = "pleasure"
     kept["lift_n"] += 1
     kept["lift_sum"] += 2
+    assert lifts.row(("p", "b"), +1) is kept
     assert lifts.changes() == [
         ("add", "ss_lifts", [{**columns, "lift_n": -1, "lift_sum": -3},
                              {**columns, "activity_id": "b", "lift_n": 1, "lift_sum": 2}]),
