@@ -17,16 +17,9 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
-from domain.projections.views import (
-    COLUMNS,
-    COUNTERS,
-    KEYS,
-    TABLES,
-    VIEW_TABLES,
-    Change,
-    Find,
-    ViewWriter,
-)
+from domain.projections.batch import Change, Find
+from domain.projections.tables import COLUMNS, COUNTERS, KEYS, TABLES, VIEW_TABLES, postgres_ddl
+from domain.projections.writer import ViewWriter
 
 VIEWS_NAME = "SmallSteps"  # positions are kept under the name of the application followed
 _NAMED = re.compile(r"(?<![:\w]):([a-z_]+)")
@@ -320,15 +313,7 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
         # One table whoever constructs the views (the application or a runner).
         kwargs["tracking_table_name"] = "smallsteps_views_tracking"
         super().__init__(datastore, **kwargs)
-        from psycopg.sql import SQL, Identifier
-
-        schema = Identifier(self.datastore.schema)
-        for statement in TABLES:
-            # Qualify the view tables with the store's schema.
-            qualified = re.sub(r"\b(ss_\w+)\b", lambda m: "{schema}." + m.group(1), statement)
-            qualified = re.sub(r"INDEX IF NOT EXISTS \{schema\}\.", "INDEX IF NOT EXISTS ",
-                               qualified)
-            self.sql_create_statements.append(SQL(qualified).format(schema=schema))
+        self.sql_create_statements += postgres_ddl(self.datastore.schema)
         self._tracking = f'"{self.datastore.schema}"."{self.tracking_table_name}"'
         self.writer = ViewWriter()
 
