@@ -35,11 +35,12 @@ from domain.clock import Clock, SystemClock, local_date, week_id, zone
 from domain.errors import InvalidChoice, InvalidText, NotEnrolled
 from domain.person import Person, person_id
 from domain.projections.catchup import CatchUp
+from domain.projections.stores import PostgresViews, SQLiteViews
 from domain.queries import Queries
 from domain.results import StepView
 from domain.store.erasure import erase_person
 from domain.store.replies import Replies
-from domain.store.settings import eventsourcing_env, is_postgres, store_url, views_class
+from domain.store.settings import eventsourcing_env, is_postgres, store_url
 from domain.store.tables import Tables, creating_tables, prepare
 from domain.transcodings import DataclassAsDict, DateAsISO, TimeAsISO, TupleAsList
 from domain.vocabulary import ANYTIME, BARRIERS, KINDS, LIFE_AREAS, MOOD_MOMENTS
@@ -97,7 +98,8 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
             prepare(settings)
         with creating_tables(settings) if create_tables else nullcontext():
             super().__init__(settings)
-            self.views = self.factory.tracking_recorder(views_class(settings))
+            self.views = self.factory.tracking_recorder(
+                PostgresViews if is_postgres(settings) else SQLiteViews)
             self.attach_views(self.views)
             self.replies = Replies(self.views.datastore, postgres=is_postgres(settings))
             if create_tables:

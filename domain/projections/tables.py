@@ -116,11 +116,6 @@ def _literal(value: str | int) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-# The nine fields of a step that come from its activity, as StepScheduled and
-# StepSwapped carry them and ss_steps stores them.
-ACTIVITY_FIELDS = ("activity_id", "title", "kind", "area", "value_linked", "difficulty",
-                   "minutes", "smaller", "smaller_minutes")
-
 VIEWS = (
     Table("ss_people", (
         text("person_id", not_null=False),

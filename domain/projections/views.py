@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from domain.projections.batch import Batch, Change, Cursor, DayMoods, Find, Rows, Sums, iso
 from domain.projections.tables import (
-    ACTIVITY_FIELDS,
     COLUMNS,
     COUNTERS,
     DEFAULTS,
@@ -34,7 +33,7 @@ from domain.projections.tables import (
 from domain.projections.writer import IGNORED, ROUTES, NoViewHandler, ViewWriter, on
 
 __all__ = [
-    "ACTIVITY_FIELDS", "COLUMNS", "COUNTERS", "DEFAULTS", "IGNORED", "KEYS", "ROUTES",
+    "COLUMNS", "COUNTERS", "DEFAULTS", "IGNORED", "KEYS", "ROUTES",
     "TABLES", "VIEWS", "VIEW_TABLES", "Batch", "Change", "Column", "Cursor", "DayMoods",
     "Find", "Index", "NoViewHandler", "Rows", "Sums", "Table", "ViewWriter", "iso", "on",
     "postgres_ddl", "rows_snapshot",

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable
 from datetime import time
 from typing import Any
 
-from domain.erasure import LogPlaceholder
+from domain.activity import ACTIVITY_FIELDS
+from domain.store.erasure import LogPlaceholder
 from domain.person import Person
 from domain.projections.batch import Batch, Cursor, iso
 from domain.projections.plan import Plan
-from domain.projections.tables import ACTIVITY_FIELDS
 from domain.week import Week, slot_of
 
 Handler = Callable[[Batch, Any, str], None]  # (batch, event, originator id as hex)

@@ -6,23 +6,19 @@ The names below are what callers import from ``domain.store``."""
 from domain.store.settings import (
     DEFAULT_STORE,
     POSTGRES_MODULE,
+    StoreNotReady,
     StoreSettingError,
     eventsourcing_env,
     is_postgres,
     store_url,
-    views_class,
 )
-from domain.store.tables import StoreNotReady, creating_tables, prepare
 
 __all__ = [
     "DEFAULT_STORE",
     "POSTGRES_MODULE",
     "StoreNotReady",
     "StoreSettingError",
-    "creating_tables",
     "eventsourcing_env",
     "is_postgres",
-    "prepare",
     "store_url",
-    "views_class",
 ]

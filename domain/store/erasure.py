@@ -26,7 +26,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.utils import register_topic
 
-from domain.projections.views import VIEW_TABLES
+from domain.projections.tables import VIEW_TABLES
 from domain.week import week_aggregate_id
 
 PLACEHOLDER_ID = uuid5(NAMESPACE_URL, "https://small-steps.example/erased")

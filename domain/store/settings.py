@@ -14,10 +14,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
-from domain.projections.stores import PostgresViews, SQLiteViews
 
 DEFAULT_STORE = "sqlite:///var/small-steps.sqlite"
 POSTGRES_MODULE = "domain.store.postgres"  # the library's PostgreSQL recorders, failing fast
+
+
+class StoreNotReady(RuntimeError):
+    """The store answers but has not been set up (``small-steps migrate``)."""
 
 
 class StoreSettingError(ValueError):
@@ -74,10 +77,6 @@ def eventsourcing_env(url: str) -> dict[str, str]:
     raise StoreSettingError(
         f"SMALL_STEPS_STORE must be sqlite:///path, postgresql://… or memory: (got {url!r})"
     )
-
-
-def views_class(env: dict[str, str]) -> type:
-    return PostgresViews if is_postgres(env) else SQLiteViews
 
 
 def is_postgres(env: dict[str, str]) -> bool:

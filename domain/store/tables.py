@@ -12,13 +12,9 @@ from typing import Any
 
 from eventsourcing.persistence import OperationalError, ProgrammingError
 
-from domain.projections.views import VIEW_TABLES
+from domain.projections.tables import VIEW_TABLES
 from domain.store.replies import TABLE as REPLIES_TABLE
-from domain.store.settings import is_postgres
-
-
-class StoreNotReady(RuntimeError):
-    """The store answers but has not been set up (``small-steps migrate``)."""
+from domain.store.settings import StoreNotReady, is_postgres
 
 
 class Tables:

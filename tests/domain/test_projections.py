@@ -216,7 +216,7 @@ def test_read_your_writes_across_application_instances(store_url_for) -> None:
 def following(pg_schema_url: str) -> Iterator[tuple[SmallSteps, FixedClock, Any]]:
     """An application on a fresh PostgreSQL store and a runner following it; when the
     block ends, the runner stops and the views must equal a rebuild."""
-    from domain.store import prepare
+    from domain.store.tables import prepare
 
     env = eventsourcing_env(pg_schema_url)
     prepare(env)
