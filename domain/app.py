@@ -225,7 +225,7 @@ class SmallSteps(Application):
     snapshotting_intervals = {Person: 50, Week: 50}  # noqa: RUF012
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None, *,
-                 create_tables: bool = True):
+                 create_tables: bool = True, sync_views: bool = True):
         """`create_tables=False` for the long-running processes of a production
         store: they expect ``small-steps migrate`` to have created the tables (see
         `check_tables`), and never run DDL themselves."""
@@ -243,11 +243,15 @@ class SmallSteps(Application):
             if create_tables:
                 self.replies.create_table()
         self.clock: Clock = clock or SystemClock()
+        # Whether commands apply their own events to the views as they record them
+        # (off only where a test needs views that lag behind the log).
+        self.sync_views = sync_views
 
     @classmethod
     def from_store(cls, url: str, clock: Clock | None = None, *,
-                   create_tables: bool = True) -> SmallSteps:
-        return cls(eventsourcing_env(url), clock, create_tables=create_tables)
+                   create_tables: bool = True, sync_views: bool = True) -> SmallSteps:
+        return cls(eventsourcing_env(url), clock, create_tables=create_tables,
+                   sync_views=sync_views)
 
     @property
     def _events_table(self) -> str:
@@ -300,6 +304,15 @@ class SmallSteps(Application):
         # Aggregate state that snapshots carry.
         transcoder.register(DataclassAsDict(Step, "week_step"))
         transcoder.register(DataclassAsDict(Activity, "activity"))
+
+    def _record(self, processing_event: Any) -> Any:
+        """Record a command's events and, in the same transaction, apply them to the
+        views (``ViewsMixin.apply_recorded``): one commit for both, and the person's
+        next query finds its views current without applying anyone's events."""
+        if not self.sync_views:
+            return super()._record(processing_event)
+        processing_event.saved_kwargs["views"] = self.views.recording(processing_event.events)
+        return super()._record(processing_event)
 
     def _take_snapshots(self, processing_event: Any) -> None:
         # Events are already committed when snapshots are taken: a snapshot that
@@ -798,6 +811,15 @@ class SmallSteps(Application):
                 told = position
         return position, target
 
+    @functools.cached_property
+    def _progress_sql(self) -> tuple[str, dict[str, Any]]:
+        """The last event's notification id and the views' position (a row ``head``,
+        ``position``): read with a query's views, in the same round trip."""
+        column = "notification_id" if isinstance(self.views, PostgresViews) else "rowid"
+        return (f"SELECT (SELECT max({column}) FROM {self._events_table}) AS head, "
+                f"(SELECT max(notification_id) FROM {self._tracking_table} "
+                "WHERE application_name = :views) AS position", {"views": VIEWS_NAME})
+
     def progress(self) -> tuple[int, int]:
         """(the last event's notification id, the views' position): on PostgreSQL one
         statement, no retries. Every query's catch-up asks it first, and so does the
@@ -885,20 +907,28 @@ class SmallSteps(Application):
         log.info("erased a person at their request: %d events, %d view rows", events, rows)
         return bool(events or rows)
 
-    def _rows(self, sql: str, params: dict[str, Any]) -> list[dict]:
-        with self.views.reading() as cur:
-            return cur.all(sql, params)
+    def _read(self, *statements: tuple[str, dict[str, Any]]) -> list[list[dict]]:
+        """A query's view rows, read together (one round trip on PostgreSQL), from
+        views that hold every event recorded so far: a command applies its own events
+        in its own transaction, so they normally do; when they do not (a rebuild, a
+        writer that left its events to the projector) this helps with the rest first,
+        at most QUERY_CATCH_UP of them (ViewsCatchingUp further behind)."""
+        [progress], *found = self.views.read_all([self._progress_sql, *statements])
+        if (progress["head"] or 0) > (progress["position"] or 0):
+            self._current()
+            found = self.views.read_all(statements)
+        return found
 
     # -- queries ----------------------------------------------------------------
 
     def today(self, person: str | Person, day: date | str | None = None) -> Today:
         p = self._reader(person)
         day = _date(day) if day is not None else self._local_today(p)
-        self._current()
-        views = self._recent_steps(p, day)
+        steps, lifts = self._read(self._recent_sql(p, day), self._lifts_sql(p))
+        views = [_step_view_from_row(r) for r in steps]
         todays = tuple(sorted((s for s in views if s.day == day), key=_view_order))
         pending = [s for s in todays if s.status == PENDING]
-        suggestion = None if pending else self._suggest(p, day, views)
+        suggestion = None if pending else self._suggest(p, day, views, stats=_stats(lifts))
         return Today(day=day, steps=todays, small_step=pending[0] if pending else None,
                      suggestion=suggestion)
 
@@ -907,43 +937,39 @@ class SmallSteps(Application):
         """A small step to offer ("something else" passes what was offered already)."""
         p = self._reader(person)
         day = _date(day) if day is not None else self._local_today(p)
-        self._current()
-        return self._suggest(p, day, self._recent_steps(p, day), exclude)
+        steps, lifts = self._read(self._recent_sql(p, day), self._lifts_sql(p))
+        return self._suggest(p, day, [_step_view_from_row(r) for r in steps], exclude,
+                             _stats(lifts))
 
-    def _recent_steps(self, p: Person, day: date) -> list[StepView]:
+    @staticmethod
+    def _recent_sql(p: Person, day: date) -> tuple[str, dict[str, Any]]:
         """Steps of the last few days up to ``day``: what the suggestion rules look at."""
-        rows = self._rows(
-            "SELECT * FROM ss_steps WHERE person_id = :p AND day >= :since AND day <= :day "
-            "AND status <> 'moved_away'",
-            {"p": p.id.hex, "since": (day - timedelta(days=suggest.RECENT_DONE_DAYS)).isoformat(),
-             "day": day.isoformat()},
-        )
-        return [_step_view_from_row(r) for r in rows]
+        return ("SELECT * FROM ss_steps WHERE person_id = :p AND day >= :since AND day <= :day "
+                "AND status <> 'moved_away'",
+                {"p": p.id.hex,
+                 "since": (day - timedelta(days=suggest.RECENT_DONE_DAYS)).isoformat(),
+                 "day": day.isoformat()})
+
+    @staticmethod
+    def _lifts_sql(p: Person) -> tuple[str, dict[str, Any]]:
+        """Measured mood lifts per activity: the only evidence suggestions read."""
+        return "SELECT * FROM ss_lifts WHERE person_id = :p", {"p": p.id.hex}
+
+    @staticmethod
+    def _insights_sql(p: Person) -> tuple[str, dict[str, Any]]:
+        return "SELECT * FROM ss_insights WHERE person_id = :p", {"p": p.id.hex}
 
     def _suggest(self, p: Person, day: date, recent: list[StepView],
                  exclude: Iterable[str] = (),
-                 stats: tuple[dict[str, Stats], dict[str, Stats]] | None = None,
+                 stats: tuple[dict[str, Stats], dict[str, Stats]] = ({}, {}),
                  ) -> Suggestion | None:
-        by_activity, by_kind = stats or self._stats(p.id.hex)
+        by_activity, by_kind = stats
         return suggest.choose(
             p.repertoire(), today=day, recent=recent, by_activity=by_activity,
             by_kind=by_kind, is_value_linked=p.is_value_linked, prefers_values=bool(p.values),
             exclude=exclude,
         )
 
-    def _insight_rows(self, pid: str) -> list[dict]:
-        return self._rows("SELECT * FROM ss_insights WHERE person_id = :p", {"p": pid})
-
-    def _stats(self, pid: str) -> tuple[dict[str, Stats], dict[str, Stats]]:
-        """Measured mood lifts per activity and per kind."""
-        rows = self._rows("SELECT * FROM ss_lifts WHERE person_id = :p", {"p": pid})
-        by_activity: dict[str, Stats] = {}
-        by_kind: dict[str, Stats] = defaultdict(Stats)
-        for r in rows:
-            stats = Stats(lift_sum=r["lift_sum"], lift_n=r["lift_n"])
-            by_activity[r["activity_id"]] = stats
-            by_kind[r["kind"]] += stats
-        return by_activity, dict(by_kind)
 
     def propose_week(self, person: str | Person, day: date | str | None = None,
                      count: int = 3) -> list[dict[str, Any]]:
@@ -954,8 +980,9 @@ class SmallSteps(Application):
         day = _date(day) if day is not None else self._local_today(p)
         _, last = week_days(week_id(day))
         days = suggest.spread_days(day, last, count)
-        self._current()
-        recent, stats = self._recent_steps(p, day), self._stats(p.id.hex)
+        steps, lifts, insights = self._read(self._recent_sql(p, day), self._lifts_sql(p),
+                                            self._insights_sql(p))
+        recent, stats = [_step_view_from_row(r) for r in steps], _stats(lifts)
         chosen: list[Suggestion] = []
         kinds: set[str] = set()
         for _ in days:
@@ -967,7 +994,7 @@ class SmallSteps(Application):
                 break
             chosen.append(pick)
             kinds.add(pick.kind)
-        by_activity_slot = self._best_slots(p.id.hex)
+        by_activity_slot = _best_slots(insights)
         return [
             {"activity": s.activity_id, "title": s.title, "kind": s.kind, "day": d,
              "part_of_day": by_activity_slot.get(s.activity_id,
@@ -975,29 +1002,19 @@ class SmallSteps(Application):
             for s, d in zip(chosen, days, strict=False)
         ]
 
-    def _best_slots(self, pid: str) -> dict[str, str]:
-        best: dict[str, tuple[float, int, str]] = {}
-        for r in self._insight_rows(pid):
-            if r["slot"] == ANYTIME or not r["scheduled"]:
-                continue
-            key = (r["done"] / r["scheduled"], r["done"], r["slot"])
-            if r["activity_id"] not in best or key > best[r["activity_id"]]:
-                best[r["activity_id"]] = key
-        return {a: k[2] for a, k in best.items()}
-
     def week(self, person: str | Person, week: str | None = None) -> WeekSummary:
         p = self._reader(person)
         week = _week_id(week) if week is not None else week_id(self._local_today(p))
-        self._current()
         pid = p.id.hex
         first, last = week_days(week)
-        rows = self._rows("SELECT * FROM ss_steps WHERE person_id = :p AND week = :w "
-                          "AND status <> 'moved_away'", {"p": pid, "w": week})
-        steps = tuple(sorted((_step_view_from_row(r) for r in rows), key=_view_order))
-        moods = self._rows(
-            "SELECT day, value FROM ss_moods WHERE person_id = :p AND day >= :a AND day <= :b",
-            {"p": pid, "a": (first - timedelta(days=7)).isoformat(), "b": last.isoformat()},
+        rows, moods, meta = self._read(
+            ("SELECT * FROM ss_steps WHERE person_id = :p AND week = :w "
+             "AND status <> 'moved_away'", {"p": pid, "w": week}),
+            ("SELECT day, value FROM ss_moods WHERE person_id = :p AND day >= :a AND day <= :b",
+             {"p": pid, "a": (first - timedelta(days=7)).isoformat(), "b": last.isoformat()}),
+            ("SELECT * FROM ss_weeks WHERE person_id = :p AND week = :w", {"p": pid, "w": week}),
         )
+        steps = tuple(sorted((_step_view_from_row(r) for r in rows), key=_view_order))
         this = [m["value"] for m in moods if m["day"] >= first.isoformat()]
         before = [m["value"] for m in moods if m["day"] < first.isoformat()]
         mood_average = _mean(this)
@@ -1011,8 +1028,6 @@ class SmallSteps(Application):
             by_day[s.day] = by_day[s.day].add(s.status, s.unplanned)
         barriers = tuple(sorted(Counter(s.barrier for s in steps if s.barrier).items(),
                                 key=lambda kv: (-kv[1], BARRIERS.index(kv[0]))))
-        meta = self._rows("SELECT * FROM ss_weeks WHERE person_id = :p AND week = :w",
-                          {"p": pid, "w": week})
         return WeekSummary(
             week=week, first_day=first, last_day=last, total=total, by_kind=by_kind,
             by_day=by_day, steps=steps, mood_average=mood_average, mood_count=len(this),
@@ -1028,11 +1043,11 @@ class SmallSteps(Application):
 
     def insights(self, person: str | Person) -> Insights:
         p = self._reader(person)
-        self._current()
+        [rows] = self._read(self._insights_sql(p))
         per_activity: dict[str, dict[str, Any]] = {}
         kinds: dict[str, Stats] = {k: Stats() for k in KINDS}
         kinds_by_part: dict[str, dict[str, Stats]] = {k: {} for k in KINDS}
-        for r in self._insight_rows(p.id.hex):
+        for r in rows:
             stats = _stats_from_row(r)
             entry = per_activity.setdefault(
                 r["activity_id"], {"title": r["title"], "kind": r["kind"], "parts": {}})
@@ -1053,15 +1068,15 @@ class SmallSteps(Application):
         relapse-prevention prompt and the way back."""
         p = self._reader(person)
         day = _date(day) if day is not None else self._local_today(p)
-        self._current()
         pid = p.id.hex
-        row = self._rows("SELECT * FROM ss_people WHERE person_id = :p", {"p": pid})[0]
+        people, moods = self._read(
+            ("SELECT * FROM ss_people WHERE person_id = :p", {"p": pid}),
+            ("SELECT day, value FROM ss_moods WHERE person_id = :p AND day > :a AND day <= :b",
+             {"p": pid, "a": (day - timedelta(days=14)).isoformat(), "b": day.isoformat()}),
+        )
+        row = people[0]
         last_done = date.fromisoformat(row["last_done_day"]) if row["last_done_day"] else None
         since = (day - last_done).days if last_done else None
-        moods = self._rows(
-            "SELECT day, value FROM ss_moods WHERE person_id = :p AND day > :a AND day <= :b",
-            {"p": pid, "a": (day - timedelta(days=14)).isoformat(), "b": day.isoformat()},
-        )
         cut = (day - timedelta(days=7)).isoformat()
         recent = _mean([m["value"] for m in moods if m["day"] > cut])
         earlier = _mean([m["value"] for m in moods if m["day"] <= cut])
@@ -1137,6 +1152,29 @@ def _step_view_from_row(r: dict) -> StepView:
         paired_with=r["paired_with"], barrier=r["barrier"], mastery=r["mastery"],
         enjoyment=r["enjoyment"], mood_before=r["mood_before"], mood_after=r["mood_after"],
     )
+
+
+def _stats(lifts: Iterable[dict]) -> tuple[dict[str, Stats], dict[str, Stats]]:
+    """Measured mood lifts per activity and per kind, from ss_lifts rows."""
+    by_activity: dict[str, Stats] = {}
+    by_kind: dict[str, Stats] = defaultdict(Stats)
+    for r in lifts:
+        stats = Stats(lift_sum=r["lift_sum"], lift_n=r["lift_n"])
+        by_activity[r["activity_id"]] = stats
+        by_kind[r["kind"]] += stats
+    return by_activity, dict(by_kind)
+
+
+def _best_slots(insights: Iterable[dict]) -> dict[str, str]:
+    """Per activity, the part of the day it was most often done when planned."""
+    best: dict[str, tuple[float, int, str]] = {}
+    for r in insights:
+        if r["slot"] == ANYTIME or not r["scheduled"]:
+            continue
+        key = (r["done"] / r["scheduled"], r["done"], r["slot"])
+        if r["activity_id"] not in best or key > best[r["activity_id"]]:
+            best[r["activity_id"]] = key
+    return {a: k[2] for a, k in best.items()}
 
 
 def _stats_from_row(r: dict) -> Stats:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import operator
 import re
 import sqlite3
@@ -28,16 +29,35 @@ from domain.projections.views import (
     ViewWriter,
 )
 
+log = logging.getLogger(__name__)
+
 VIEWS_NAME = "SmallSteps"  # positions are kept under the name of the application followed
 _NAMED = re.compile(r"(?<![:\w]):([a-z_]+)")
 _PG_LOCK_KEY = 0x5353_5649  # "SSVI": serialises view writers across processes
 FILL_BATCH = 500
 COPY_AT_LEAST = 200  # new rows of a table in one batch, from which COPY is used
+# A command applies its own events to the views in its own transaction when the views
+# are at most this many notification ids behind its first event (ids never used, or a
+# few events of a writer that could not apply its own); further behind (a rebuild, a
+# projector starting) it leaves them to the projector and to catch-up.
+SYNC_GAP_MAX = 500
+SET_ASIDE = "ss_set_aside"
+# Events a view could not apply, with the error: kept out of the views so that one odd
+# event never stops anyone else's answers, and shown by /healthz until a fixed
+# version's rebuild applies them.
+SET_ASIDE_DDL = f"""CREATE TABLE IF NOT EXISTS {SET_ASIDE} (
+    notification_id BIGINT PRIMARY KEY,
+    topic TEXT NOT NULL,
+    error TEXT NOT NULL
+)"""
 
 
 class _SQLiteCursor:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+
+    def control(self, sql: str) -> None:
+        self.conn.execute(sql)
 
     def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
         self.conn.execute(sql, params or {})
@@ -82,6 +102,17 @@ class _SQLiteCursor:
 
 
 _json = json.JSONEncoder(separators=(",", ":")).encode
+
+
+@contextmanager
+def _savepoint(cur: Any) -> Iterator[None]:
+    cur.control("SAVEPOINT ss_views")
+    try:
+        yield
+    except BaseException:
+        cur.control("ROLLBACK TO SAVEPOINT ss_views")
+        raise
+    cur.control("RELEASE SAVEPOINT ss_views")
 
 
 @functools.lru_cache(maxsize=None)
@@ -142,6 +173,10 @@ class _PgCursor:
 
     def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
         self.curs.execute(self._sql(sql), params or {}, prepare=True)
+
+    def control(self, sql: str) -> None:
+        """A statement with no parameters that is not worth preparing (SAVEPOINT …)."""
+        self.curs.execute(sql, prepare=False)
 
     def one(self, sql: str, params: dict[str, Any] | None = None) -> dict | None:
         self.curs.execute(self._sql(sql), params or {}, prepare=True)
@@ -238,10 +273,57 @@ class ViewsMixin:
             # or an id was never used. Apply what there is of them first, so the
             # position never moves past an event that is not in the views.
             position = self.fill(cur, position, before=first, record=False)
-        self.writer.apply(cur, (e for e, _ in fresh))
+        self._apply_guarded(cur, fresh)
         last = fresh[-1][1]
         self._record_position(cur, last)
         return last.notification_id
+
+    def _apply_guarded(self, cur: Any, items: Sequence[tuple[object, Tracking]]) -> None:
+        """Apply a batch; if it fails, apply its events one at a time and set aside each
+        one that fails, with its error: a view that cannot apply an event never stops
+        the events after it, nor the person's command that recorded it."""
+        try:
+            with _savepoint(cur):
+                self.writer.apply(cur, (e for e, _ in items))
+        except Exception:  # noqa: BLE001 - find the event(s) at fault, one at a time
+            self.writer = type(self.writer)()  # forget what the failed batch cached
+            for event, tracking in items:
+                try:
+                    with _savepoint(cur):
+                        self.writer.apply(cur, (event,))
+                except Exception as e:  # noqa: BLE001
+                    log.error("views: event %d set aside (%s: %s)", tracking.notification_id,
+                              type(e).__name__, e)
+                    cur.run(f"INSERT INTO {SET_ASIDE} (notification_id, topic, error) "
+                            "VALUES (:n, :t, :e) ON CONFLICT (notification_id) DO UPDATE "
+                            "SET topic = excluded.topic, error = excluded.error",
+                            {"n": tracking.notification_id, "t": topic_name(event),
+                             "e": f"{type(e).__name__}: {e}"[:500]})
+
+    def recording(self, events: Sequence[object]) -> Recording:
+        """What a recorder needs to apply a command's ``events`` to these views inside
+        the transaction that records them (``insert_events(..., views=...)``)."""
+        return Recording(self, events)
+
+    def apply_recorded(self, raw: Any, items: Sequence[tuple[object, Tracking]],
+                       position: int | None) -> bool:
+        """Inside the transaction that has just recorded these (event, tracking) pairs
+        (and holds the events table's lock, so every earlier event is committed): apply
+        them to the views, so the command's events, their view changes and the new
+        position commit together. ``position`` is the views' position read once their
+        lock was held (``hold``), None when another writer holds them (a projector's
+        batch, a rebuild: a person's command waits for neither). Skipped (False) then,
+        or when the views are far behind; the projector and catch-up apply the events
+        later, exactly once."""
+        if position is None or items[0][1].notification_id - position - 1 > SYNC_GAP_MAX:
+            return False
+        self.apply_within(self._cursor(raw), position, items)
+        return True
+
+    def set_aside(self) -> int:
+        """How many events the views could not apply."""
+        with self.reading() as cur:
+            return cur.one(f"SELECT COUNT(*) AS n FROM {SET_ASIDE}")["n"]
 
     def fill(self, cur: Any, position: int, *, before: int | None = None,
              record: bool = True) -> int:
@@ -266,10 +348,28 @@ class ViewsMixin:
     def reset(self) -> None:
         """Empty every view and forget the position: the next catch-up rebuilds."""
         with self.writing() as (cur, _):
-            for table in VIEW_TABLES:
+            for table in (*VIEW_TABLES, SET_ASIDE):
                 cur.run(f"DELETE FROM {table}")
             self._forget_position(cur)
         self.writer = ViewWriter()
+
+
+class Recording:
+    """A command's events on their way into the store, to be applied to the views in
+    the same transaction: ``hold(connection)`` asks for the views' lock and position
+    (sent with the insert), ``apply(connection, notification_ids, held)`` applies."""
+
+    def __init__(self, views: ViewsMixin, events: Sequence[object]):
+        self.views, self.events = views, events
+
+    def hold(self, raw: Any) -> Callable[[], int | None]:
+        return self.views._hold(raw)  # noqa: SLF001
+
+    def apply(self, raw: Any, notification_ids: Sequence[int],
+              held: Callable[[], int | None]) -> bool:
+        items = [(e, Tracking(VIEWS_NAME, n))
+                 for e, n in zip(self.events, notification_ids, strict=True)]
+        return self.views.apply_recorded(raw, items, held())
 
 
 class SQLiteViews(ViewsMixin, SQLiteTrackingRecorder):
@@ -278,7 +378,22 @@ class SQLiteViews(ViewsMixin, SQLiteTrackingRecorder):
         self.writer = ViewWriter()
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *TABLES]
+        return [*super().construct_create_table_statements(), *TABLES, SET_ASIDE_DDL]
+
+    @staticmethod
+    def _cursor(raw: sqlite3.Connection) -> _SQLiteCursor:
+        return _SQLiteCursor(raw)
+
+    def _hold(self, raw: sqlite3.Connection) -> Callable[[], int | None]:
+        # The recording transaction already holds SQLite's one write lock.
+        row = raw.execute("SELECT notification_id FROM tracking WHERE application_name = ?",
+                          (VIEWS_NAME,)).fetchone()
+        return lambda: row[0] if row else 0
+
+    def read_all(self, statements: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict]]:
+        """Several reads from one consistent snapshot."""
+        with self.reading() as cur:
+            return [cur.all(sql, params) for sql, params in statements]
 
     @contextmanager
     def writing(self) -> Iterator[tuple[_SQLiteCursor, int]]:
@@ -329,7 +444,10 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
             qualified = re.sub(r"INDEX IF NOT EXISTS \{schema\}\.", "INDEX IF NOT EXISTS ",
                                qualified)
             self.sql_create_statements.append(SQL(qualified).format(schema=schema))
+        self.sql_create_statements.append(SQL(SET_ASIDE_DDL.replace(
+            SET_ASIDE, "{schema}." + SET_ASIDE)).format(schema=schema))
         self._tracking = f'"{self.datastore.schema}"."{self.tracking_table_name}"'
+        self._search_path = f'SET LOCAL search_path TO "{self.datastore.schema}"'
         self.writer = ViewWriter()
 
     @contextmanager
@@ -346,9 +464,56 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
 
     @contextmanager
     def reading(self) -> Iterator[_PgCursor]:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(f"SET LOCAL search_path TO \"{self.datastore.schema}\"")
+        # Committed, not rolled back: psycopg forgets every prepared statement of a
+        # connection at a ROLLBACK (DEALLOCATE ALL, and each one prepared again).
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self._search_path)
             yield _PgCursor(curs)
+
+    def read_all(self, statements: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict]]:
+        """Several reads from one consistent snapshot, in one round trip: the
+        transaction's start, its reads and its end sent together in a pipeline (the
+        pool's connections are in autocommit; psycopg's own transaction block would
+        wait for the server twice more)."""
+        with self.datastore.get_connection() as conn:
+            cursors = []
+            with _pipeline(conn):
+                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                conn.execute(self._search_path, prepare=True)
+                for sql, params in statements:
+                    cursors.append(conn.cursor().execute(_PgCursor._sql(sql), params or {},
+                                                         prepare=True))
+                conn.execute("COMMIT")
+            found = [[dict(r) for r in c.fetchall()] for c in cursors]
+            for c in cursors:
+                c.close()
+            return found
+
+    @staticmethod
+    def _cursor(raw: Any) -> _PgCursor:
+        return _PgCursor(raw.cursor())
+
+    def _hold(self, conn: Any) -> Callable[[], int | None]:
+        # Try, never wait: a projector's long batch or a rebuild holds the lock for
+        # seconds, which a person's command must not spend waiting. The position is
+        # read by a statement of its own, after the lock is held (a snapshot taken
+        # before could miss a position its last holder committed). Both are sent in
+        # the recorder's pipeline, with the insert; their answers are read after it.
+        lock = conn.cursor().execute(
+            "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s)) AS free",
+            (_PG_LOCK_KEY, self.datastore.schema), prepare=True)
+        position = conn.cursor().execute(
+            f"SELECT notification_id FROM {self._tracking} WHERE application_name = %s",
+            (VIEWS_NAME,), prepare=True)
+        conn.execute(self._search_path, prepare=True)
+
+        def held() -> int | None:
+            free, row = lock.fetchone()["free"], position.fetchone()
+            lock.close()
+            position.close()
+            return (row["notification_id"] if row else 0) if free else None
+
+        return held
 
     def _record_position(self, cur: _PgCursor, tracking: Tracking) -> None:
         cur.curs.execute(
