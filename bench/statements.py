@@ -64,7 +64,7 @@ class WireTrace:
         text = self.path.read_text(errors="replace")
         lines, self.offset = text[self.offset:].splitlines(), len(text)
         statements = round_trips = commits = 0
-        sending = committed = wrote = False
+        sending = wrote = in_transaction = False
         self.texts = []
         for line in lines:
             parts = line.split("\t")
@@ -89,13 +89,16 @@ class WireTrace:
             sending = False
             if message == "CommandComplete":
                 tag = rest.strip().strip('"').split(" ")[0]
-                committed = committed or tag == "COMMIT"
-                wrote = wrote or tag in ("INSERT", "UPDATE", "DELETE", "COPY")
-            elif message == "ReadyForQuery":
-                if rest.strip() == "I" and wrote:
-                    commits += 1
-                if rest.strip() != "T":
-                    committed = wrote = False
+                if tag in ("INSERT", "UPDATE", "DELETE", "COPY"):
+                    wrote = True
+                elif tag == "BEGIN":
+                    in_transaction, wrote = True, False
+                elif tag in ("COMMIT", "ROLLBACK"):
+                    commits += tag == "COMMIT" and wrote
+                    in_transaction = wrote = False
+            elif message == "ReadyForQuery" and rest.strip() == "I" and not in_transaction:
+                commits += wrote  # a write in autocommit
+                wrote = False
         return {"statements": statements, "round_trips": round_trips, "commits": commits}
 
 

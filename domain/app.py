@@ -56,6 +56,7 @@ from domain.errors import (
     ViewsCatchingUp,
 )
 from domain.person import Person, person_id
+from domain.pgstore import LeanRepository
 from domain.projections.stores import VIEWS_NAME, PostgresViews, SQLiteViews
 from domain.projections.views import VIEW_TABLES
 from domain.replies import Replies
@@ -304,6 +305,11 @@ class SmallSteps(Application):
         # Aggregate state that snapshots carry.
         transcoder.register(DataclassAsDict(Step, "week_step"))
         transcoder.register(DataclassAsDict(Activity, "activity"))
+
+    def construct_repository(self) -> LeanRepository:
+        # No aggregate cache: after "delete my data" another process's cached copy
+        # would come back to life.
+        return LeanRepository(event_store=self.events, snapshot_store=self.snapshots)
 
     def _record(self, processing_event: Any) -> Any:
         """Record a command's events and, in the same transaction, apply them to the
