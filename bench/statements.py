@@ -52,6 +52,8 @@ class WireTrace:
             conn = original(cls, *args, **kwargs)
             conn.pgconn.trace(trace.file.fileno())
             conn.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+            if os.environ.get("SHOW_SQL"):
+                conn.prepare_threshold = None  # every statement named in its own Parse
             return conn
 
         psycopg.Connection.connect = classmethod(connect)

@@ -11,6 +11,7 @@ The projector has its own outer retry loop.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import Any
@@ -24,7 +25,10 @@ from eventsourcing.postgres import (
     PostgresTrackingRecorder,
 )
 from eventsourcing.utils import retry
+import psycopg
 from psycopg.pq import TransactionStatus
+
+log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
 PAUSE = 0.1
@@ -57,10 +61,16 @@ class BriefApplicationRecorder(PostgresApplicationRecorder):
 
     @retry((InterfaceError, OperationalError), max_attempts=ATTEMPTS, wait=PAUSE)
     def _insert_with_views(self, stored_events: Sequence[StoredEvent], views: Any) -> Sequence[int]:
-        """One transaction in two round trips: (1) begin, lock the events table (so
+        """One transaction in three round trips: (1) begin, lock the events table (so
         commits come in notification order), notify, insert, and ask for the views'
-        lock and position; (2) the view changes, the new position and the commit.
-        The views read the rows they change in between (a third, usually)."""
+        lock and position; (2) read the view rows the events change; (3) write them,
+        the new position, and commit.
+
+        A view that fails on an event in Python is set aside inside the transaction
+        (``ViewsMixin``). One that fails in the database shows only at the commit: the
+        events are then recorded again on their own, and the projector applies them
+        (setting aside what fails): the person's command is never lost to a view."""
+        recorded = False
         with self.datastore.get_connection() as conn:
             try:
                 with conn.pipeline() as pipeline:
@@ -70,13 +80,19 @@ class BriefApplicationRecorder(PostgresApplicationRecorder):
                         held = views.hold(conn)
                         pipeline.sync()  # a lost race shows here, as an IntegrityError
                         ids = self._fetch_ids_after_insert_events(curs, stored_events)
+                    recorded = True
                     views.apply(conn, ids, held)
                     conn.execute("COMMIT")
-            except BaseException:
+                return ids
+            except Exception as e:
                 if conn.info.transaction_status != TransactionStatus.IDLE:
                     conn.rollback()
-                raise
-        return ids
+                if not recorded or isinstance(e, (psycopg.OperationalError,
+                                                  psycopg.InterfaceError)):
+                    raise
+                log.error("the views could not take a command's events (%s: %s); they are "
+                          "recorded without them, for the projector", type(e).__name__, e)
+        return self._insert_plain(stored_events)
 
     def select_latest(self, originator_id: Any,
                       snapshots_table: str) -> tuple[list[StoredEvent], list[StoredEvent]]:

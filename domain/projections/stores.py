@@ -27,6 +27,7 @@ from domain.projections.views import (
     Change,
     Find,
     ViewWriter,
+    topic_name,
 )
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,11 @@ def _savepoint(cur: Any) -> Iterator[None]:
     cur.control("RELEASE SAVEPOINT ss_views")
 
 
+@contextmanager
+def _no_savepoint(cur: Any) -> Iterator[None]:
+    yield
+
+
 @functools.lru_cache(maxsize=None)
 def _pg_statement(kind: str, table: str, columns: tuple[str, ...] = ()) -> tuple[str, Any]:
     """The statement for a ``find`` (by ``columns``) or a ``write`` of many rows at
@@ -158,9 +164,15 @@ def _pg_statement(kind: str, table: str, columns: tuple[str, ...] = ()) -> tuple
 
 
 def _pipeline(conn: Any) -> AbstractContextManager:
+    """Send what follows together. Inside a pipeline already (a command's recording
+    transaction) nothing more is needed: a nested one would wait for the server at
+    its end, a round trip for nothing."""
     import psycopg
+    from psycopg import pq
 
-    return conn.pipeline() if psycopg.Pipeline.is_supported() else nullcontext()
+    if conn.pgconn.pipeline_status != pq.PipelineStatus.OFF or not psycopg.Pipeline.is_supported():
+        return nullcontext()
+    return conn.pipeline()
 
 
 class _PgCursor:
@@ -257,11 +269,14 @@ class ViewsMixin:
 
         Returns the tracking position after the batch.
         """
+        known = self.position()  # no lock: commands apply their own events, so the
+        if items and items[-1][1].notification_id <= known:  # projector mostly finds
+            return known  # them applied already, and need not queue for the lock
         with self.writing() as (cur, position):
             return self.apply_within(cur, position, items)
 
     def apply_within(self, cur: Any, position: int,
-                     items: Sequence[tuple[object, Tracking]]) -> int:
+                     items: Sequence[tuple[object, Tracking]], *, savepoints: bool = True) -> int:
         """``apply`` inside a ``writing()`` transaction that is already open."""
         fresh = [(e, t) for e, t in items if t.notification_id > position]
         if not fresh:
@@ -273,23 +288,32 @@ class ViewsMixin:
             # or an id was never used. Apply what there is of them first, so the
             # position never moves past an event that is not in the views.
             position = self.fill(cur, position, before=first, record=False)
-        self._apply_guarded(cur, fresh)
+        self._apply_guarded(cur, fresh, savepoints=savepoints)
         last = fresh[-1][1]
         self._record_position(cur, last)
         return last.notification_id
 
-    def _apply_guarded(self, cur: Any, items: Sequence[tuple[object, Tracking]]) -> None:
+    def _apply_guarded(self, cur: Any, items: Sequence[tuple[object, Tracking]], *,
+                       savepoints: bool = True) -> None:
         """Apply a batch; if it fails, apply its events one at a time and set aside each
         one that fails, with its error: a view that cannot apply an event never stops
-        the events after it, nor the person's command that recorded it."""
+        the events after it, nor the person's command that recorded it.
+
+        A view that fails in Python has written nothing (a batch's rows change in
+        memory and are written at its end). One the database refuses is undone by a
+        savepoint; in a command's own transaction (``savepoints=False``: a pipeline,
+        where psycopg cannot keep its prepared statements across ROLLBACK TO
+        SAVEPOINT) it shows at the commit, and the recorder records the events
+        without the views."""
+        guard = _savepoint if savepoints else _no_savepoint
         try:
-            with _savepoint(cur):
+            with guard(cur):
                 self.writer.apply(cur, (e for e, _ in items))
         except Exception:  # noqa: BLE001 - find the event(s) at fault, one at a time
             self.writer = type(self.writer)()  # forget what the failed batch cached
             for event, tracking in items:
                 try:
-                    with _savepoint(cur):
+                    with guard(cur):
                         self.writer.apply(cur, (event,))
                 except Exception as e:  # noqa: BLE001
                     log.error("views: event %d set aside (%s: %s)", tracking.notification_id,
@@ -317,7 +341,7 @@ class ViewsMixin:
         later, exactly once."""
         if position is None or items[0][1].notification_id - position - 1 > SYNC_GAP_MAX:
             return False
-        self.apply_within(self._cursor(raw), position, items)
+        self.apply_within(self._cursor(raw), position, items, savepoints=False)
         return True
 
     def set_aside(self) -> int:
