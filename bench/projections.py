@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--events must be at least 1")
 
     with postgres_store(PG_URL) as url:
-        app = SmallSteps.from_store(url)
+        app = SmallSteps.from_store(url, sync_views=False)  # seeded bare: rebuilt below
         try:
             log(f"seeding about {args.events:,} events...")
             started = time.perf_counter()

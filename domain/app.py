@@ -40,6 +40,7 @@ from domain.queries import Queries
 from domain.results import StepView
 from domain.store.erasure import erase_person
 from domain.store.replies import Replies
+from domain.store.postgres import LeanRepository
 from domain.store.settings import eventsourcing_env, is_postgres, store_url
 from domain.store.tables import Tables, creating_tables, prepare
 from domain.transcodings import DataclassAsDict, DateAsISO, TimeAsISO, TupleAsList
@@ -82,14 +83,18 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
     snapshotting_intervals = {Person: 50, Week: 50}  # noqa: RUF012
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None, *,
-                 create_tables: bool = True):
+                 create_tables: bool = True, sync_views: bool = True):
         """`env`: the eventsourcing library's settings (`eventsourcing_env`), or
         settings naming a SMALL_STEPS_STORE (none: the default store). Nothing is
         read from the process environment: callers pass what they read.
 
         `create_tables=False` for the long-running processes of a production
         store: they expect ``small-steps migrate`` to have created the tables (see
-        `check_tables`), and never run DDL themselves."""
+        `check_tables`), and never run DDL themselves.
+
+        `sync_views`: whether a command applies its own events to the views in the
+        transaction that records them (see `_record`); off only where the views must
+        lag behind the log (a test of catch-up, a benchmark's seeding)."""
         settings = dict(env or {})
         if "PERSISTENCE_MODULE" not in settings:
             settings.update(eventsourcing_env(store_url(settings)))
@@ -105,11 +110,13 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
             if create_tables:
                 self.replies.create_table()
         self.clock: Clock = clock or SystemClock()
+        self.sync_views = sync_views
 
     @classmethod
     def from_store(cls, url: str, clock: Clock | None = None, *,
-                   create_tables: bool = True) -> SmallSteps:
-        return cls(eventsourcing_env(url), clock, create_tables=create_tables)
+                   create_tables: bool = True, sync_views: bool = True) -> SmallSteps:
+        return cls(eventsourcing_env(url), clock, create_tables=create_tables,
+                   sync_views=sync_views)
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
         """The library's settings from `env` alone (the library would also read the
@@ -127,6 +134,20 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
         # Aggregate state that snapshots carry.
         transcoder.register(DataclassAsDict(Step, "week_step"))
         transcoder.register(DataclassAsDict(Activity, "activity"))
+
+    def construct_repository(self) -> LeanRepository:
+        # No aggregate cache: after "delete my data" another process's cached copy
+        # would come back to life.
+        return LeanRepository(event_store=self.events, snapshot_store=self.snapshots)
+
+    def _record(self, processing_event: Any) -> Any:
+        """Record a command's events and, in the same transaction, apply them to the
+        views (``ViewsMixin.recording``): one commit for both, and the person's next
+        query finds the views current without applying anyone's events."""
+        if self.sync_views:
+            processing_event.saved_kwargs["views"] = self.views.recording(
+                processing_event.events)
+        return super()._record(processing_event)
 
     def _take_snapshots(self, processing_event: Any) -> None:
         # Events are already committed when snapshots are taken: a snapshot that

@@ -1,10 +1,12 @@
 """The queries: what a person's views say, for the loaded Person.
 
 `Queries` is the reading half of the application (SmallSteps inherits it). Each
-query takes the person (their key, or the Person already loaded this turn), first
-brings the views up to the end of the log (read-your-writes, bounded: see
-``CatchUp._current``), then reads a bounded number of view rows: never a person's
-whole history.
+query takes the person (their key, or the Person already loaded this turn) and reads
+a bounded number of their view rows, never their whole history, all in one go (one
+round trip on PostgreSQL) together with the views' position: a command applies its
+own events to the views as it records them, so they are normally current; when they
+are not, the query helps bring them up to the end of the log first (bounded: see
+``CatchUp._current``).
 """
 
 from __future__ import annotations
@@ -39,28 +41,36 @@ MOOD_FALL = 2.0  # a fall of the 7-day mood mean that counts as a warning sign
 
 
 class Queries(Loading):
-    """Needs the application's ``views`` and ``_current`` (the bounded catch-up)."""
+    """Needs the application's ``views``, ``_current`` (the bounded catch-up) and
+    ``_progress_sql`` (the last event's id and the views' position, as one row)."""
 
     views: Any
     _current: Callable[[], None]
+    _progress_sql: tuple[str, dict[str, Any]]
 
     def _day(self, p: Person, day: date | str | None) -> date:
         return validation.calendar_date(day) if day is not None else self._local_today(p)
 
-    def _rows(self, sql: str, params: dict[str, Any]) -> list[dict]:
-        with self.views.reading() as cur:
-            return cur.all(sql, params)
+    def _read(self, *statements: tuple[str, dict[str, Any]]) -> list[list[dict]]:
+        """A query's view rows, read together from one snapshot, with the views'
+        position; if the views lack events (a rebuild, a command that left its events
+        to the projector), help with those first and read again."""
+        [progress], *found = self.views.read_all([self._progress_sql, *statements])
+        if (progress["head"] or 0) > (progress["position"] or 0):
+            self._current()
+            found = self.views.read_all(statements)
+        return found
 
     # -- today and the small step -------------------------------------------------
 
     def today(self, person: str | Person, day: date | str | None = None) -> Today:
         p = self._reader(person)
         day = self._day(p, day)
-        self._current()
-        views = self._recent_steps(p, day)
+        steps, lifts = self._read(_recent_sql(p, day), _lifts_sql(p))
+        views = [StepView.from_row(r) for r in steps]
         todays = tuple(sorted((s for s in views if s.day == day), key=_view_order))
         pending = [s for s in todays if s.status == PENDING]
-        suggestion = None if pending else self._suggest(p, day, views)
+        suggestion = None if pending else self._suggest(p, day, views, stats=_stats(lifts))
         return Today(day=day, steps=todays, small_step=pending[0] if pending else None,
                      suggestion=suggestion)
 
@@ -69,43 +79,20 @@ class Queries(Loading):
         """A small step to offer ("something else" passes what was offered already)."""
         p = self._reader(person)
         day = self._day(p, day)
-        self._current()
-        return self._suggest(p, day, self._recent_steps(p, day), exclude)
-
-    def _recent_steps(self, p: Person, day: date) -> list[StepView]:
-        """Steps of the last few days up to ``day``: what the suggestion rules look at."""
-        rows = self._rows(
-            "SELECT * FROM ss_steps WHERE person_id = :p AND day >= :since AND day <= :day "
-            "AND status <> 'moved_away'",
-            {"p": p.id.hex, "since": (day - timedelta(days=suggest.RECENT_DONE_DAYS)).isoformat(),
-             "day": day.isoformat()},
-        )
-        return [StepView.from_row(r) for r in rows]
+        steps, lifts = self._read(_recent_sql(p, day), _lifts_sql(p))
+        return self._suggest(p, day, [StepView.from_row(r) for r in steps], exclude,
+                             _stats(lifts))
 
     def _suggest(self, p: Person, day: date, recent: list[StepView],
                  exclude: Iterable[str] = (),
-                 stats: tuple[dict[str, Stats], dict[str, Stats]] | None = None,
+                 stats: tuple[dict[str, Stats], dict[str, Stats]] = ({}, {}),
                  ) -> Suggestion | None:
-        by_activity, by_kind = stats or self._stats(p.id.hex)
+        by_activity, by_kind = stats
         return suggest.choose(
             p.repertoire(), today=day, recent=recent, by_activity=by_activity,
             by_kind=by_kind, is_value_linked=p.is_value_linked, prefers_values=bool(p.values),
             exclude=exclude,
         )
-
-    def _insight_rows(self, pid: str) -> list[dict]:
-        return self._rows("SELECT * FROM ss_insights WHERE person_id = :p", {"p": pid})
-
-    def _stats(self, pid: str) -> tuple[dict[str, Stats], dict[str, Stats]]:
-        """Measured mood lifts per activity and per kind."""
-        rows = self._rows("SELECT * FROM ss_lifts WHERE person_id = :p", {"p": pid})
-        by_activity: dict[str, Stats] = {}
-        by_kind: dict[str, Stats] = defaultdict(Stats)
-        for r in rows:
-            stats = Stats(lift_sum=r["lift_sum"], lift_n=r["lift_n"])
-            by_activity[r["activity_id"]] = stats
-            by_kind[r["kind"]] += stats
-        return by_activity, dict(by_kind)
 
     # -- planning ahead -------------------------------------------------------------
 
@@ -118,8 +105,9 @@ class Queries(Loading):
         day = self._day(p, day)
         _, last = week_days(week_id(day))
         days = suggest.spread_days(day, last, count)
-        self._current()
-        recent, stats = self._recent_steps(p, day), self._stats(p.id.hex)
+        steps, lifts, insights = self._read(_recent_sql(p, day), _lifts_sql(p),
+                                            _insights_sql(p))
+        recent, stats = [StepView.from_row(r) for r in steps], _stats(lifts)
         chosen: list[Suggestion] = []
         kinds: set[str] = set()
         for _ in days:
@@ -131,7 +119,7 @@ class Queries(Loading):
                 break
             chosen.append(pick)
             kinds.add(pick.kind)
-        by_activity_slot = self._best_slots(p.id.hex)
+        by_activity_slot = _best_slots(insights)
         return [
             {"activity": s.activity_id, "title": s.title, "kind": s.kind, "day": d,
              "part_of_day": by_activity_slot.get(s.activity_id,
@@ -139,31 +127,21 @@ class Queries(Loading):
             for s, d in zip(chosen, days, strict=False)
         ]
 
-    def _best_slots(self, pid: str) -> dict[str, str]:
-        best: dict[str, tuple[float, int, str]] = {}
-        for r in self._insight_rows(pid):
-            if r["slot"] == ANYTIME or not r["scheduled"]:
-                continue
-            key = (r["done"] / r["scheduled"], r["done"], r["slot"])
-            if r["activity_id"] not in best or key > best[r["activity_id"]]:
-                best[r["activity_id"]] = key
-        return {a: k[2] for a, k in best.items()}
-
     # -- looking back ---------------------------------------------------------------
 
     def week(self, person: str | Person, week: str | None = None) -> WeekSummary:
         p = self._reader(person)
         week = validation.iso_week(week) if week is not None else week_id(self._local_today(p))
-        self._current()
         pid = p.id.hex
         first, last = week_days(week)
-        rows = self._rows("SELECT * FROM ss_steps WHERE person_id = :p AND week = :w "
-                          "AND status <> 'moved_away'", {"p": pid, "w": week})
-        steps = tuple(sorted((StepView.from_row(r) for r in rows), key=_view_order))
-        moods = self._rows(
-            "SELECT day, value FROM ss_moods WHERE person_id = :p AND day >= :a AND day <= :b",
-            {"p": pid, "a": (first - timedelta(days=7)).isoformat(), "b": last.isoformat()},
+        rows, moods, meta = self._read(
+            ("SELECT * FROM ss_steps WHERE person_id = :p AND week = :w "
+             "AND status <> 'moved_away'", {"p": pid, "w": week}),
+            ("SELECT day, value FROM ss_moods WHERE person_id = :p AND day >= :a AND day <= :b",
+             {"p": pid, "a": (first - timedelta(days=7)).isoformat(), "b": last.isoformat()}),
+            ("SELECT * FROM ss_weeks WHERE person_id = :p AND week = :w", {"p": pid, "w": week}),
         )
+        steps = tuple(sorted((StepView.from_row(r) for r in rows), key=_view_order))
         this = [m["value"] for m in moods if m["day"] >= first.isoformat()]
         before = [m["value"] for m in moods if m["day"] < first.isoformat()]
         mood_average = _mean(this)
@@ -177,8 +155,6 @@ class Queries(Loading):
             by_day[s.day] = by_day[s.day].add(s.status, s.unplanned)
         barriers = tuple(sorted(Counter(s.barrier for s in steps if s.barrier).items(),
                                 key=lambda kv: (-kv[1], BARRIERS.index(kv[0]))))
-        meta = self._rows("SELECT * FROM ss_weeks WHERE person_id = :p AND week = :w",
-                          {"p": pid, "w": week})
         return WeekSummary(
             week=week, first_day=first, last_day=last, total=total, by_kind=by_kind,
             by_day=by_day, steps=steps, mood_average=mood_average, mood_count=len(this),
@@ -194,11 +170,11 @@ class Queries(Loading):
 
     def insights(self, person: str | Person) -> Insights:
         p = self._reader(person)
-        self._current()
+        [rows] = self._read(_insights_sql(p))
         per_activity: dict[str, dict[str, Any]] = {}
         kinds: dict[str, Stats] = {k: Stats() for k in KINDS}
         kinds_by_part: dict[str, dict[str, Stats]] = {k: {} for k in KINDS}
-        for r in self._insight_rows(p.id.hex):
+        for r in rows:
             stats = _stats_from_row(r)
             entry = per_activity.setdefault(
                 r["activity_id"], {"title": r["title"], "kind": r["kind"], "parts": {}})
@@ -219,15 +195,15 @@ class Queries(Loading):
         relapse-prevention prompt and the way back."""
         p = self._reader(person)
         day = self._day(p, day)
-        self._current()
         pid = p.id.hex
-        row = self._rows("SELECT * FROM ss_people WHERE person_id = :p", {"p": pid})[0]
+        people, moods = self._read(
+            ("SELECT * FROM ss_people WHERE person_id = :p", {"p": pid}),
+            ("SELECT day, value FROM ss_moods WHERE person_id = :p AND day > :a AND day <= :b",
+             {"p": pid, "a": (day - timedelta(days=14)).isoformat(), "b": day.isoformat()}),
+        )
+        row = people[0]
         last_done = date.fromisoformat(row["last_done_day"]) if row["last_done_day"] else None
         since = (day - last_done).days if last_done else None
-        moods = self._rows(
-            "SELECT day, value FROM ss_moods WHERE person_id = :p AND day > :a AND day <= :b",
-            {"p": pid, "a": (day - timedelta(days=14)).isoformat(), "b": day.isoformat()},
-        )
         cut = (day - timedelta(days=7)).isoformat()
         recent = _mean([m["value"] for m in moods if m["day"] > cut])
         earlier = _mean([m["value"] for m in moods if m["day"] <= cut])
@@ -246,6 +222,46 @@ class Queries(Loading):
             reasons=tuple(reasons), boosters=tuple(json.loads(row["boosters"])),
             warning_signs=tuple(json.loads(row["warning_signs"])),
         )
+
+
+def _recent_sql(p: Person, day: date) -> tuple[str, dict[str, Any]]:
+    """Steps of the last few days up to ``day``: what the suggestion rules look at."""
+    return ("SELECT * FROM ss_steps WHERE person_id = :p AND day >= :since AND day <= :day "
+            "AND status <> 'moved_away'",
+            {"p": p.id.hex, "since": (day - timedelta(days=suggest.RECENT_DONE_DAYS)).isoformat(),
+             "day": day.isoformat()})
+
+
+def _lifts_sql(p: Person) -> tuple[str, dict[str, Any]]:
+    """Measured mood lifts per activity: the only evidence suggestions read."""
+    return "SELECT * FROM ss_lifts WHERE person_id = :p", {"p": p.id.hex}
+
+
+def _insights_sql(p: Person) -> tuple[str, dict[str, Any]]:
+    return "SELECT * FROM ss_insights WHERE person_id = :p", {"p": p.id.hex}
+
+
+def _stats(lifts: Iterable[dict]) -> tuple[dict[str, Stats], dict[str, Stats]]:
+    """Measured mood lifts per activity and per kind, from ss_lifts rows."""
+    by_activity: dict[str, Stats] = {}
+    by_kind: dict[str, Stats] = defaultdict(Stats)
+    for r in lifts:
+        stats = Stats(lift_sum=r["lift_sum"], lift_n=r["lift_n"])
+        by_activity[r["activity_id"]] = stats
+        by_kind[r["kind"]] += stats
+    return by_activity, dict(by_kind)
+
+
+def _best_slots(insights: Iterable[dict]) -> dict[str, str]:
+    """Per activity, the part of the day it was most often done when planned."""
+    best: dict[str, tuple[float, int, str]] = {}
+    for r in insights:
+        if r["slot"] == ANYTIME or not r["scheduled"]:
+            continue
+        key = (r["done"] / r["scheduled"], r["done"], r["slot"])
+        if r["activity_id"] not in best or key > best[r["activity_id"]]:
+            best[r["activity_id"]] = key
+    return {a: k[2] for a, k in best.items()}
 
 
 def _mean(values: Sequence[int]) -> float | None:

@@ -3,13 +3,15 @@
 `CatchUp` is the part of the application (SmallSteps inherits it) that applies
 recorded events to the views, exactly once: from any number of threads and
 processes at once, and beside a ProjectionRunner, because the views' own
-transaction decides what is new. Queries first catch up a bounded number of
-events (read-your-writes); a rebuild empties the views and catches up from the
-start in long batches.
+transaction decides what is new. A command applies its own events as it records
+them (``SmallSteps._record``), so catching up is the projector's work, and a
+query's only when the views lack events (then a bounded number: read-your-writes);
+a rebuild empties the views and catches up from the start in long batches.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,6 +19,7 @@ from eventsourcing.persistence import Tracking
 
 from domain.errors import ViewsCatchingUp
 from domain.projections.stores import VIEWS_NAME, PostgresViews, SQLiteViews
+from domain.projections.tables import SET_ASIDE
 from domain.store.erasure import PostgresLog, SQLiteLog
 from domain.store.tables import tracking_table
 
@@ -87,22 +90,40 @@ class CatchUp:
                 told = position
         return position, target
 
+    @functools.cached_property
+    def _progress_sql(self) -> tuple[str, dict[str, Any]]:
+        """The last event's notification id and the views' position, as one row
+        (``head``, ``position``): what a query reads with its views, in one go."""
+        column = "notification_id" if isinstance(self.views, PostgresViews) else "rowid"
+        return (f"SELECT (SELECT max({column}) FROM {self.recorder.events_table_name}) "
+                f"AS head, (SELECT max(notification_id) FROM {tracking_table(self.views)} "
+                "WHERE application_name = :views) AS position", {"views": VIEWS_NAME})
+
     def progress(self) -> tuple[int, int]:
-        """(the last event's notification id, the views' position): on PostgreSQL one
-        statement, no retries. Every query's catch-up asks it first, and so does the
-        health check, which must answer or fail fast."""
+        """(the last event's notification id, the views' position)."""
+        status = self.status()
+        return status["head"], status["position"]
+
+    def status(self) -> dict[str, int]:
+        """The last event's notification id (``head``), the views' ``position`` and
+        how many events they have ``set_aside``: on PostgreSQL one statement, no
+        retries. Catch-up asks it first, and so does the health check, which must
+        answer or fail fast."""
         if not isinstance(self.views, PostgresViews):
-            return self.recorder.max_notification_id() or 0, self.views.position()
+            return {"head": self.recorder.max_notification_id() or 0,
+                    "position": self.views.position(), "set_aside": self.views.set_aside()}
         schema = self.views.datastore.schema
         events = self.recorder.events_table_name
         with self.views.datastore.get_connection() as conn:
             row = conn.execute(
-                f'SELECT (SELECT max(notification_id) FROM "{schema}".{events}) '
-                f'AS head, (SELECT max(notification_id) FROM "{schema}".'
-                f"{tracking_table(self.views)} WHERE application_name = %s) AS position",
+                f'SELECT (SELECT max(notification_id) FROM "{schema}".{events}) AS head, '
+                f'(SELECT max(notification_id) FROM "{schema}".{tracking_table(self.views)} '
+                "WHERE application_name = %s) AS position, "
+                f'(SELECT count(*) FROM "{schema}".{SET_ASIDE.name}) AS set_aside',
                 (VIEWS_NAME,), prepare=True,
             ).fetchone()
-        return row["head"] or 0, row["position"] or 0
+        return {"head": row["head"] or 0, "position": row["position"] or 0,
+                "set_aside": row["set_aside"]}
 
     def _events_log(self) -> SQLiteLog | PostgresLog:
         """The events and snapshots tables, read and changed through the views'

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import operator
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
@@ -18,19 +20,40 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from domain.projections.batch import Change, Find
-from domain.projections.tables import COLUMNS, COUNTERS, KEYS, TABLES, VIEW_TABLES, postgres_ddl
+from domain.projections.tables import (
+    COLUMNS,
+    COUNTERS,
+    KEYS,
+    SET_ASIDE as SET_ASIDE_TABLE,
+    TABLES,
+    VIEW_TABLES,
+    postgres_ddl,
+)
 from domain.projections.writer import ViewWriter
+
+log = logging.getLogger(__name__)
+
+SET_ASIDE = SET_ASIDE_TABLE.name
 
 VIEWS_NAME = "SmallSteps"  # positions are kept under the name of the application followed
 _NAMED = re.compile(r"(?<![:\w]):([a-z_]+)")
 _PG_LOCK_KEY = 0x5353_5649  # "SSVI": serialises view writers across processes
 FILL_BATCH = 500
 COPY_AT_LEAST = 200  # new rows of a table in one batch, from which COPY is used
+# A command applies its own events to the views in its own transaction when the views
+# are at most this many notification ids behind its first event (ids never used, or a
+# few events of a writer that could not apply its own); further behind (a rebuild, a
+# projector starting) it leaves them to the projector and to catch-up.
+SYNC_GAP_MAX = 500
+RETAKE_PAUSES = (0.0, 0.002, 0.01)  # seconds before asking again for the views' lock
 
 
 class _SQLiteCursor:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+
+    def control(self, sql: str) -> None:
+        self.conn.execute(sql)
 
     def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
         self.conn.execute(sql, params or {})
@@ -77,6 +100,22 @@ class _SQLiteCursor:
 _json = json.JSONEncoder(separators=(",", ":")).encode
 
 
+@contextmanager
+def _savepoint(cur: Any) -> Iterator[None]:
+    cur.control("SAVEPOINT ss_views")
+    try:
+        yield
+    except BaseException:
+        cur.control("ROLLBACK TO SAVEPOINT ss_views")
+        raise
+    cur.control("RELEASE SAVEPOINT ss_views")
+
+
+@contextmanager
+def _no_savepoint(cur: Any) -> Iterator[None]:
+    yield
+
+
 @functools.lru_cache(maxsize=None)
 def _pg_statement(kind: str, table: str, columns: tuple[str, ...] = ()) -> tuple[str, Any]:
     """The statement for a ``find`` (by ``columns``) or a ``write`` of many rows at
@@ -120,9 +159,15 @@ def _pg_statement(kind: str, table: str, columns: tuple[str, ...] = ()) -> tuple
 
 
 def _pipeline(conn: Any) -> AbstractContextManager:
+    """Send what follows together. Inside a pipeline already (a command's recording
+    transaction) nothing more is needed: a nested one would wait for the server at
+    its end, a round trip for nothing."""
     import psycopg
+    from psycopg import pq
 
-    return conn.pipeline() if psycopg.Pipeline.is_supported() else nullcontext()
+    if conn.pgconn.pipeline_status != pq.PipelineStatus.OFF or not psycopg.Pipeline.is_supported():
+        return nullcontext()
+    return conn.pipeline()
 
 
 class _PgCursor:
@@ -135,6 +180,10 @@ class _PgCursor:
 
     def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
         self.curs.execute(self._sql(sql), params or {}, prepare=True)
+
+    def control(self, sql: str) -> None:
+        """A statement with no parameters that is not worth preparing (SAVEPOINT …)."""
+        self.curs.execute(sql, prepare=False)
 
     def one(self, sql: str, params: dict[str, Any] | None = None) -> dict | None:
         self.curs.execute(self._sql(sql), params or {}, prepare=True)
@@ -215,11 +264,14 @@ class ViewsMixin:
 
         Returns the tracking position after the batch.
         """
+        known = self.position()  # no lock: commands apply their own events, so the
+        if items and items[-1][1].notification_id <= known:  # projector mostly finds
+            return known  # them applied already, and need not queue for the lock
         with self.writing() as (cur, position):
             return self.apply_within(cur, position, items)
 
     def apply_within(self, cur: Any, position: int,
-                     items: Sequence[tuple[object, Tracking]]) -> int:
+                     items: Sequence[tuple[object, Tracking]], *, savepoints: bool = True) -> int:
         """``apply`` inside a ``writing()`` transaction that is already open."""
         fresh = [(e, t) for e, t in items if t.notification_id > position]
         if not fresh:
@@ -231,10 +283,66 @@ class ViewsMixin:
             # or an id was never used. Apply what there is of them first, so the
             # position never moves past an event that is not in the views.
             position = self.fill(cur, position, before=first, record=False)
-        self.writer.apply(cur, (e for e, _ in fresh))
+        self._apply_guarded(cur, fresh, savepoints=savepoints)
         last = fresh[-1][1]
         self._record_position(cur, last)
         return last.notification_id
+
+    def _apply_guarded(self, cur: Any, items: Sequence[tuple[object, Tracking]], *,
+                       savepoints: bool = True) -> None:
+        """Apply a batch; if it fails, apply its events one at a time and set aside each
+        one that fails, with its error: a view that cannot apply an event never stops
+        the events after it, nor the person's command that recorded it.
+
+        A view that fails in Python has written nothing (a batch's rows change in
+        memory and are written at its end). One the database refuses is undone by a
+        savepoint; in a command's own transaction (``savepoints=False``: a pipeline,
+        where psycopg cannot keep its prepared statements across ROLLBACK TO
+        SAVEPOINT) it shows at the commit, and the recorder records the events
+        without the views."""
+        guard = _savepoint if savepoints else _no_savepoint
+        try:
+            with guard(cur):
+                self.writer.apply(cur, (e for e, _ in items))
+        except Exception:  # noqa: BLE001 - find the event(s) at fault, one at a time
+            self.writer = type(self.writer)()  # forget what the failed batch cached
+            for event, tracking in items:
+                try:
+                    with guard(cur):
+                        self.writer.apply(cur, (event,))
+                except Exception as e:  # noqa: BLE001
+                    log.error("views: event %d set aside (%s: %s)", tracking.notification_id,
+                              type(e).__name__, e)
+                    cur.run(f"INSERT INTO {SET_ASIDE} (notification_id, topic, error) "
+                            "VALUES (:n, :t, :e) ON CONFLICT (notification_id) DO UPDATE "
+                            "SET topic = excluded.topic, error = excluded.error",
+                            {"n": tracking.notification_id, "t": type(event).__qualname__,
+                             "e": f"{type(e).__name__}: {e}"[:500]})
+
+    def recording(self, events: Sequence[object]) -> Recording:
+        """What a recorder needs to apply a command's ``events`` to these views inside
+        the transaction that records them (``insert_events(..., views=...)``)."""
+        return Recording(self, events)
+
+    def apply_recorded(self, raw: Any, items: Sequence[tuple[object, Tracking]],
+                       position: int | None) -> bool:
+        """Inside the transaction that has just recorded these (event, tracking) pairs
+        (and holds the events table's lock, so every earlier event is committed): apply
+        them to the views, so the command's events, their view changes and the new
+        position commit together. ``position`` is the views' position read once their
+        lock was held (``hold``), None when another writer holds them (a projector's
+        batch, a rebuild: a person's command waits for neither). Skipped (False) then,
+        or when the views are far behind; the projector and catch-up apply the events
+        later, exactly once."""
+        if position is None or items[0][1].notification_id - position - 1 > SYNC_GAP_MAX:
+            return False
+        self.apply_within(self._cursor(raw), position, items, savepoints=False)
+        return True
+
+    def set_aside(self) -> int:
+        """How many events the views could not apply."""
+        with self.reading() as cur:
+            return cur.one(f"SELECT COUNT(*) AS n FROM {SET_ASIDE}")["n"]
 
     def fill(self, cur: Any, position: int, *, before: int | None = None,
              record: bool = True) -> int:
@@ -259,10 +367,28 @@ class ViewsMixin:
     def reset(self) -> None:
         """Empty every view and forget the position: the next catch-up rebuilds."""
         with self.writing() as (cur, _):
-            for table in VIEW_TABLES:
+            for table in (*VIEW_TABLES, SET_ASIDE):
                 cur.run(f"DELETE FROM {table}")
             self._forget_position(cur)
         self.writer = ViewWriter()
+
+
+class Recording:
+    """A command's events on their way into the store, to be applied to the views in
+    the same transaction: ``hold(connection)`` asks for the views' lock and position
+    (sent with the insert), ``apply(connection, notification_ids, held)`` applies."""
+
+    def __init__(self, views: ViewsMixin, events: Sequence[object]):
+        self.views, self.events = views, events
+
+    def hold(self, raw: Any) -> Callable[[], int | None]:
+        return self.views._hold(raw)  # noqa: SLF001
+
+    def apply(self, raw: Any, notification_ids: Sequence[int],
+              held: Callable[[], int | None]) -> bool:
+        items = [(e, Tracking(VIEWS_NAME, n))
+                 for e, n in zip(self.events, notification_ids, strict=True)]
+        return self.views.apply_recorded(raw, items, held())
 
 
 class SQLiteViews(ViewsMixin, SQLiteTrackingRecorder):
@@ -272,6 +398,21 @@ class SQLiteViews(ViewsMixin, SQLiteTrackingRecorder):
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *TABLES]
+
+    @staticmethod
+    def _cursor(raw: sqlite3.Connection) -> _SQLiteCursor:
+        return _SQLiteCursor(raw)
+
+    def _hold(self, raw: sqlite3.Connection) -> Callable[[], int | None]:
+        # The recording transaction already holds SQLite's one write lock.
+        row = raw.execute("SELECT notification_id FROM tracking WHERE application_name = ?",
+                          (VIEWS_NAME,)).fetchone()
+        return lambda: row[0] if row else 0
+
+    def read_all(self, statements: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict]]:
+        """Several reads from one consistent snapshot."""
+        with self.reading() as cur:
+            return [cur.all(sql, params) for sql, params in statements]
 
     @contextmanager
     def writing(self) -> Iterator[tuple[_SQLiteCursor, int]]:
@@ -315,6 +456,7 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
         super().__init__(datastore, **kwargs)
         self.sql_create_statements += postgres_ddl(self.datastore.schema)
         self._tracking = f'"{self.datastore.schema}"."{self.tracking_table_name}"'
+        self._search_path = f'SET LOCAL search_path TO "{self.datastore.schema}"'
         self.writer = ViewWriter()
 
     @contextmanager
@@ -331,9 +473,66 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
 
     @contextmanager
     def reading(self) -> Iterator[_PgCursor]:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(f"SET LOCAL search_path TO \"{self.datastore.schema}\"")
+        # Committed, not rolled back: psycopg forgets every prepared statement of a
+        # connection at a ROLLBACK (DEALLOCATE ALL, and each one prepared again).
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self._search_path)
             yield _PgCursor(curs)
+
+    def read_all(self, statements: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict]]:
+        """Several reads from one consistent snapshot, in one round trip: the
+        transaction's start, its reads and its end sent together in a pipeline (the
+        pool's connections are in autocommit; psycopg's own transaction block would
+        wait for the server twice more)."""
+        with self.datastore.get_connection() as conn:
+            cursors = []
+            with _pipeline(conn):
+                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                conn.execute(self._search_path, prepare=True)
+                for sql, params in statements:
+                    cursors.append(conn.cursor().execute(_PgCursor._sql(sql), params or {},
+                                                         prepare=True))
+                conn.execute("COMMIT")
+            found = [[dict(r) for r in c.fetchall()] for c in cursors]
+            for c in cursors:
+                c.close()
+            return found
+
+    @staticmethod
+    def _cursor(raw: Any) -> _PgCursor:
+        return _PgCursor(raw.cursor())
+
+    def _hold(self, conn: Any) -> Callable[[], int | None]:
+        # Try, never wait: a projector's long batch or a rebuild holds the lock for
+        # seconds, which a person's command must not spend waiting. The position is
+        # read by a statement of its own, after the lock is held (a snapshot taken
+        # before could miss a position its last holder committed). Both are sent in
+        # the recorder's pipeline, with the insert; their answers are read after it.
+        args = (_PG_LOCK_KEY, self.datastore.schema)
+        lock_sql = "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s)) AS free"
+        position_sql = (f"SELECT notification_id FROM {self._tracking} "
+                        "WHERE application_name = %s")
+        lock = conn.cursor().execute(lock_sql, args, prepare=True)
+        position = conn.cursor().execute(position_sql, (VIEWS_NAME,), prepare=True)
+        conn.execute(self._search_path, prepare=True)
+
+        def held() -> int | None:
+            free, row = lock.fetchone()["free"], position.fetchone()
+            # The command before this one may still be letting go: PostgreSQL frees
+            # a transaction's table locks (which let this one in) just before its
+            # advisory locks. Ask again, briefly.
+            for pause in RETAKE_PAUSES:
+                if free:
+                    break
+                time.sleep(pause)
+                free = conn.execute(lock_sql, args, prepare=True).fetchone()["free"]
+                if free:
+                    row = conn.execute(position_sql, (VIEWS_NAME,), prepare=True).fetchone()
+            lock.close()
+            position.close()
+            return (row["notification_id"] if row else 0) if free else None
+
+        return held
 
     def _record_position(self, cur: _PgCursor, tracking: Tracking) -> None:
         cur.curs.execute(

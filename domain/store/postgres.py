@@ -11,10 +11,13 @@ The projector has its own outer retry loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import Any
 
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing import postgres
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
@@ -22,6 +25,10 @@ from eventsourcing.postgres import (
     PostgresTrackingRecorder,
 )
 from eventsourcing.utils import retry
+import psycopg
+from psycopg.pq import TransactionStatus
+
+log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
 PAUSE = 0.1
@@ -29,8 +36,10 @@ PAUSE = 0.1
 
 def brief(method: Callable[..., Any]) -> Callable[..., Any]:
     """The library's method with its retry replaced by a brief one."""
-    return retry((InterfaceError, OperationalError), max_attempts=ATTEMPTS,
-                 wait=PAUSE)(method.__wrapped__)
+    return brief_method(method.__wrapped__)
+
+
+brief_method = retry((InterfaceError, OperationalError), max_attempts=ATTEMPTS, wait=PAUSE)
 
 
 class BriefAggregateRecorder(PostgresAggregateRecorder):
@@ -39,10 +48,83 @@ class BriefAggregateRecorder(PostgresAggregateRecorder):
 
 
 class BriefApplicationRecorder(PostgresApplicationRecorder):
-    insert_events = brief(PostgresApplicationRecorder.insert_events)
+    _insert_plain = brief(PostgresApplicationRecorder.insert_events)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], *,
+                      views: Any = None, **kwargs: Any) -> Sequence[int] | None:
+        """Record events; with ``views`` (see ``ViewsMixin.recording``), also apply them
+        to the views in the same transaction, so a command's events and their view
+        changes commit together, once."""
+        if views is None or not stored_events:
+            return self._insert_plain(stored_events, **kwargs)
+        return self._insert_with_views(stored_events, views)
+
+    @retry((InterfaceError, OperationalError), max_attempts=ATTEMPTS, wait=PAUSE)
+    def _insert_with_views(self, stored_events: Sequence[StoredEvent], views: Any) -> Sequence[int]:
+        """One transaction in three round trips: (1) begin, lock the events table (so
+        commits come in notification order), notify, insert, and ask for the views'
+        lock and position; (2) read the view rows the events change; (3) write them,
+        the new position, and commit.
+
+        A view that fails on an event in Python is set aside inside the transaction
+        (``ViewsMixin``). One that fails in the database shows only at the commit: the
+        events are then recorded again on their own, and the projector applies them
+        (setting aside what fails): the person's command is never lost to a view."""
+        recorded = False
+        with self.datastore.get_connection() as conn:
+            try:
+                with conn.pipeline() as pipeline:
+                    conn.execute("BEGIN")
+                    with conn.cursor() as curs:
+                        self._insert_stored_events(curs, stored_events)
+                        held = views.hold(conn)
+                        pipeline.sync()  # a lost race shows here, as an IntegrityError
+                        ids = self._fetch_ids_after_insert_events(curs, stored_events)
+                    recorded = True
+                    views.apply(conn, ids, held)
+                    conn.execute("COMMIT")
+                return ids
+            except Exception as e:
+                if conn.info.transaction_status != TransactionStatus.IDLE:
+                    conn.rollback()
+                if not recorded or isinstance(e, (psycopg.OperationalError,
+                                                  psycopg.InterfaceError)):
+                    raise
+                log.error("the views could not take a command's events (%s: %s); they are "
+                          "recorded without them, for the projector", type(e).__name__, e)
+        return self._insert_plain(stored_events)
+
+    def select_latest(self, originator_id: Any,
+                      snapshots_table: str) -> tuple[list[StoredEvent], list[StoredEvent]]:
+        """An aggregate's latest snapshot (if any) and its events after it, in one
+        statement: ([snapshot], events) in version order."""
+        snapshots: list[StoredEvent] = []
+        events: list[StoredEvent] = []
+        for row in self._select_latest_rows(originator_id, snapshots_table):
+            stored = StoredEvent(originator_id=originator_id,
+                                 originator_version=row["originator_version"],
+                                 topic=row["topic"], state=bytes(row["state"]))
+            (snapshots if row["snapshot"] else events).append(stored)
+        return snapshots, events
+
+    @brief_method
+    def _select_latest_rows(self, originator_id: Any, snapshots_table: str) -> list[dict]:
+        schema, events = self.datastore.schema, self.events_table_name
+        sql = (f'WITH s AS (SELECT originator_version, topic, state FROM "{schema}".'
+               f'"{snapshots_table}" WHERE originator_id = %(id)s '
+               "ORDER BY originator_version DESC LIMIT 1) "
+               "SELECT true AS snapshot, originator_version, topic, state FROM s UNION ALL "
+               f'SELECT false, originator_version, topic, state FROM "{schema}"."{events}" '
+               "WHERE originator_id = %(id)s AND originator_version > "
+               "COALESCE((SELECT originator_version FROM s), 0)")
+        with self.datastore.get_connection() as conn:
+            rows = conn.execute(sql, {"id": originator_id}, prepare=True).fetchall()
+        return sorted(rows, key=lambda r: (not r["snapshot"], r["originator_version"]))
     select_events = brief(PostgresAggregateRecorder.select_events)
     select_notifications = brief(PostgresApplicationRecorder.select_notifications)
     max_notification_id = brief(PostgresApplicationRecorder.max_notification_id)
+
+
 
 
 class BriefTrackingRecorder(PostgresTrackingRecorder):
@@ -53,3 +135,24 @@ class Factory(postgres.PostgresFactory):  # the one factory the library finds he
     aggregate_recorder_class = BriefAggregateRecorder
     application_recorder_class = BriefApplicationRecorder
     tracking_recorder_class = BriefTrackingRecorder
+
+
+class LeanRepository(Repository):
+    """The library's repository, loading an aggregate in one round trip on PostgreSQL:
+    its latest snapshot and the events after it in a single statement (the library
+    sends two, the second waiting for the first's answer)."""
+
+    def _reconstruct_aggregate(self, aggregate_id: Any, version: int | None,
+                               projector_func: Any) -> Any:
+        recorder = self.event_store.recorder
+        if (version is not None or self.snapshot_store is None
+                or not isinstance(recorder, BriefApplicationRecorder)):
+            return super()._reconstruct_aggregate(aggregate_id, version, projector_func)
+        snapshots, events = recorder.select_latest(
+            aggregate_id, self.snapshot_store.recorder.events_table_name)  # type: ignore[attr-defined]
+        aggregate = projector_func(None, chain(
+            map(self.snapshot_store.mapper.to_domain_event, snapshots),
+            map(self.event_store.mapper.to_domain_event, events)))
+        if aggregate is None:
+            raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} not found.")
+        return aggregate

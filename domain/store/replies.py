@@ -70,7 +70,7 @@ class Replies:
         Waits up to `wait` seconds for a reply still being made; StillHandling if none
         arrives in time (the caller answers "busy" and the platform retries)."""
         now = time.time()
-        with self._cursor() as run:
+        with self._cursor(relaxed=True) as run:
             if random.random() < PRUNE_CHANCE:
                 run(f"DELETE FROM {self.table} WHERE claimed_at < {self.mark}",
                     (now - KEEP_SECONDS,))
@@ -103,7 +103,7 @@ class Replies:
             pause = min(pause * 2, 0.2)
 
     def keep(self, key: str, reply: str) -> None:
-        with self._cursor() as run:
+        with self._cursor(relaxed=True) as run:
             run(f"UPDATE {self.table} SET reply = {self.mark} WHERE reply_key = {self.mark}",
                 (reply, key))
 
@@ -119,16 +119,29 @@ class Replies:
     # -- plumbing -------------------------------------------------------------
 
     @contextmanager
-    def _cursor(self) -> Iterator[Any]:
+    def _cursor(self, *, relaxed: bool = False) -> Iterator[Any]:
         """A function running statements, each committed on its own: returns the
         first row with fetch=True, else the number of rows changed. On PostgreSQL
-        each is a single round trip (the pool's connections are in autocommit)."""
+        each is a single round trip (the pool's connections are in autocommit).
+
+        ``relaxed``: committed without waiting for the disk (synchronous_commit off,
+        sent with the statement in the same round trip). For claims and replies that
+        costs nothing in safety: the log is written in order, so the command's own
+        commit, which waits for the disk, makes the claim before it durable too; a
+        reply lost in a crash makes a retry wait and hear "try again"."""
         if self.postgres:
             with self.datastore.get_connection() as conn:
                 curs = conn.cursor()
 
                 def run_pg(sql: str, params: tuple = (), *, fetch: bool = False) -> Any:
-                    curs.execute(sql, params, prepare=True)
+                    if relaxed:
+                        with conn.pipeline():
+                            conn.execute("BEGIN")
+                            conn.execute("SET LOCAL synchronous_commit TO OFF", prepare=True)
+                            curs.execute(sql, params, prepare=True)
+                            conn.execute("COMMIT")
+                    else:
+                        curs.execute(sql, params, prepare=True)
                     if fetch:
                         row = curs.fetchone()
                         return None if row is None else tuple(row.values())

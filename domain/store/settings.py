@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 DEFAULT_STORE = "sqlite:///var/small-steps.sqlite"
 POSTGRES_MODULE = "domain.store.postgres"  # the library's PostgreSQL recorders, failing fast
+SQLITE_MODULE = "domain.store.sqlite"  # the library's SQLite recorders, applying views too
 
 
 class StoreNotReady(RuntimeError):
@@ -38,7 +39,7 @@ def eventsourcing_env(url: str) -> dict[str, str]:
     common = {"IS_SNAPSHOTTING_ENABLED": "y"}
     if url == "memory:" or url.startswith("memory:"):
         name = f"file:small-steps-{uuid.uuid4().hex}?mode=memory&cache=shared"
-        return {**common, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name}
+        return {**common, "PERSISTENCE_MODULE": SQLITE_MODULE, "SQLITE_DBNAME": name}
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         raw = unquote(parsed.path)
@@ -46,7 +47,7 @@ def eventsourcing_env(url: str) -> dict[str, str]:
             raise StoreSettingError("SMALL_STEPS_STORE: a sqlite:/// URL needs a file path")
         path = Path(raw[1:])  # sqlite:///rel/path or sqlite:////abs/path
         path.parent.mkdir(parents=True, exist_ok=True)
-        return {**common, "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        return {**common, "PERSISTENCE_MODULE": SQLITE_MODULE,
                 "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "10"}
     if parsed.scheme in ("postgresql", "postgres"):
         if not parsed.hostname or not parsed.path.strip("/"):

@@ -214,12 +214,14 @@ def create_app(
     @web.get("/healthz")
     def healthz() -> Any:
         try:
-            head, position = domain.progress()
+            status = domain.status()
         except Exception as e:  # noqa: BLE001
             log.warning("health check: store unavailable (%s)", type(e).__name__)
             return _error(503, "store unavailable")
         return jsonify({"status": "ok", "store": settings.store.split(":", 1)[0],
-                        "events": head, "projection_lag": max(0, head - position)})
+                        "events": status["head"],
+                        "projection_lag": max(0, status["head"] - status["position"]),
+                        "set_aside": status["set_aside"]})
 
     @web.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Any:

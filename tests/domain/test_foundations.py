@@ -100,7 +100,7 @@ def test_the_store_setting(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("SMALL_STEPS_STORE", raising=False)
     assert store_url() == DEFAULT_STORE == "sqlite:///var/small-steps.sqlite"
     sqlite = eventsourcing_env(f"sqlite:///{tmp_path}/data/s.sqlite")
-    assert sqlite["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+    assert sqlite["PERSISTENCE_MODULE"] == "domain.store.sqlite"  # the library's, + views
     assert sqlite["SQLITE_DBNAME"] == f"{tmp_path}/data/s.sqlite"
     assert (tmp_path / "data").is_dir()  # created on first use
     pg = eventsourcing_env("postgresql://ss:secret@db.internal:6543/steps?schema=clinic")

@@ -187,7 +187,7 @@ def test_views_survive_a_restart_and_carry_on(store_url_for, kind: str) -> None:
     position = first.catch_up()
     first.close()
 
-    second = SmallSteps.from_store(url, clock)  # writes, never reads
+    second = SmallSteps.from_store(url, clock, sync_views=False)  # writes, never reads
     second.log_done("fay")
     second.rate_mood("fay", 7)
     second.close()
@@ -364,7 +364,7 @@ def test_a_rebuild_applies_long_batches_and_a_query_short_ones(store_url_for) ->
     from domain.projections.catchup import CATCH_UP_BATCH, LONG_CATCH_UP_BATCH
 
     clock = FixedClock(datetime(2026, 11, 23, 8, tzinfo=timezone.utc))
-    app = SmallSteps.from_store(store_url_for("memory"), clock)
+    app = SmallSteps.from_store(store_url_for("memory"), clock, sync_views=False)
     try:
         app.enrol("kit", "en-GB", "Europe/London")
         for i in range(2 * CATCH_UP_BATCH + 10):
