@@ -4,31 +4,26 @@ database, as tracking recorders of the eventsourcing library (so its
 
 from __future__ import annotations
 
-import functools
-import json
 import logging
-import operator
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
-from domain.projections.batch import Change, Find
-from domain.projections.tables import (
-    COLUMNS,
-    COUNTERS,
-    KEYS,
-    SET_ASIDE as SET_ASIDE_TABLE,
-    TABLES,
-    VIEW_TABLES,
-    postgres_ddl,
+from domain.projections.cursors import (
+    PgCursor,
+    SQLiteCursor,
+    no_savepoint,
+    pipeline,
+    savepoint,
 )
+from domain.projections.tables import SET_ASIDE as SET_ASIDE_TABLE
+from domain.projections.tables import TABLES, VIEW_TABLES, postgres_ddl
 from domain.projections.writer import ViewWriter
 
 log = logging.getLogger(__name__)
@@ -36,213 +31,14 @@ log = logging.getLogger(__name__)
 SET_ASIDE = SET_ASIDE_TABLE.name
 
 VIEWS_NAME = "SmallSteps"  # positions are kept under the name of the application followed
-_NAMED = re.compile(r"(?<![:\w]):([a-z_]+)")
 _PG_LOCK_KEY = 0x5353_5649  # "SSVI": serialises view writers across processes
 FILL_BATCH = 500
-COPY_AT_LEAST = 200  # new rows of a table in one batch, from which COPY is used
 # A command applies its own events to the views in its own transaction when the views
 # are at most this many notification ids behind its first event (ids never used, or a
 # few events of a writer that could not apply its own); further behind (a rebuild, a
 # projector starting) it leaves them to the projector and to catch-up.
 SYNC_GAP_MAX = 500
 RETAKE_PAUSES = (0.0, 0.002, 0.01)  # seconds before asking again for the views' lock
-
-
-class _SQLiteCursor:
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-
-    def control(self, sql: str) -> None:
-        self.conn.execute(sql)
-
-    def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
-        self.conn.execute(sql, params or {})
-
-    def one(self, sql: str, params: dict[str, Any] | None = None) -> dict | None:
-        row = self.conn.execute(sql, params or {}).fetchone()
-        return dict(row) if row is not None else None
-
-    def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
-        return [dict(r) for r in self.conn.execute(sql, params or {}).fetchall()]
-
-    # In-process: a query per key costs no round trip, and each uses the index.
-
-    def find(self, requests: Sequence[Find]) -> list[list[dict]]:
-        found = []
-        for table, columns, keys in requests:
-            sql = f"SELECT * FROM {table} WHERE " + " AND ".join(f"{c} = ?" for c in columns)
-            execute = self.conn.execute
-            found.append([dict(r) for key in keys for r in execute(sql, key).fetchall()])
-        return found
-
-    def write(self, changes: Sequence[Change]) -> None:
-        for kind, table, rows in changes:
-            key, columns = KEYS[table], COLUMNS[table]
-            if kind == "insert":
-                sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                       f"VALUES ({', '.join(f':{c}' for c in columns)})")
-            elif kind == "update":
-                sql = (f"UPDATE {table} SET "
-                       + ", ".join(f"{c} = :{c}" for c in columns if c not in key)
-                       + " WHERE " + " AND ".join(f"{c} = :{c}" for c in key))
-            elif kind == "add":
-                sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                       f"VALUES ({', '.join(f':{c}' for c in columns)}) "
-                       f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
-                       + ", ".join(f"{c} = {table}.{c} + excluded.{c}" if c in COUNTERS[table]
-                                   else f"{c} = excluded.{c}" for c in columns if c not in key))
-            else:  # prune
-                sql = (f"DELETE FROM {table} WHERE " + " AND ".join(f"{c} = ?" for c in key)
-                       + f" AND {COUNTERS[table][0]} = 0")
-            self.conn.executemany(sql, rows)
-
-
-_json = json.JSONEncoder(separators=(",", ":")).encode
-
-
-@contextmanager
-def _savepoint(cur: Any) -> Iterator[None]:
-    cur.control("SAVEPOINT ss_views")
-    try:
-        yield
-    except BaseException:
-        cur.control("ROLLBACK TO SAVEPOINT ss_views")
-        raise
-    cur.control("RELEASE SAVEPOINT ss_views")
-
-
-@contextmanager
-def _no_savepoint(cur: Any) -> Iterator[None]:
-    yield
-
-
-@functools.lru_cache(maxsize=None)
-def _pg_statement(kind: str, table: str, columns: tuple[str, ...] = ()) -> tuple[str, Any]:
-    """The statement for a ``find`` (by ``columns``) or a ``write`` of many rows at
-    once, and what turns the rows into its one parameter: a JSON array of arrays,
-    encoded in C and taken apart by the server, which a pipeline can carry (COPY
-    cannot)."""
-    types, key = COLUMNS[table], KEYS[table]
-    if kind in ("insert", "update", "add"):
-        columns = tuple(types)
-    elif kind == "prune":
-        columns = key
-    values = [f"x.value->>{i}" if types[c] == "TEXT" else f"(x.value->>{i})::{types[c].lower()}"
-              for i, c in enumerate(columns)]
-    # The LIMIT (the number of rows) is the planner's estimate of them: without it,
-    # it takes a function for 100 rows and would rather scan a table than look
-    # each of a few rows up in its index.
-    rows = "(SELECT value FROM jsonb_array_elements(%s::jsonb) LIMIT %s) AS x"
-    names = ", ".join(columns)
-    if kind == "insert":
-        sql = f"INSERT INTO {table} ({names}) SELECT {', '.join(values)} FROM {rows}"
-    elif kind == "add":
-        sql = (f"INSERT INTO {table} AS t ({names}) SELECT {', '.join(values)} FROM {rows} "
-               f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
-               + ", ".join(f"{c} = t.{c} + EXCLUDED.{c}" if c in COUNTERS[table]
-                           else f"{c} = EXCLUDED.{c}" for c in columns if c not in key))
-    elif kind == "update":
-        named = ", ".join(f"{v} AS {c}" for v, c in zip(values, columns))
-        sql = (f"UPDATE {table} AS t SET "
-               + ", ".join(f"{c} = v.{c}" for c in columns if c not in key)
-               + f" FROM (SELECT {named} FROM {rows}) AS v WHERE "
-               + " AND ".join(f"t.{c} = v.{c}" for c in key))
-    elif kind == "find":
-        sql = f"SELECT * FROM {table} WHERE ({names}) IN (SELECT {', '.join(values)} FROM {rows})"
-    else:  # prune
-        sql = (f"DELETE FROM {table} WHERE ({names}) IN (SELECT {', '.join(values)} FROM {rows}) "
-               f"AND {COUNTERS[table][0]} = 0")
-    if kind in ("insert", "update", "add"):
-        pick = operator.itemgetter(*columns)
-        return sql, lambda rows: (_json([pick(r) for r in rows]), len(rows))
-    return sql, lambda keys: (_json(keys), len(keys))
-
-
-def _pipeline(conn: Any) -> AbstractContextManager:
-    """Send what follows together. Inside a pipeline already (a command's recording
-    transaction) nothing more is needed: a nested one would wait for the server at
-    its end, a round trip for nothing."""
-    import psycopg
-    from psycopg import pq
-
-    if conn.pgconn.pipeline_status != pq.PipelineStatus.OFF or not psycopg.Pipeline.is_supported():
-        return nullcontext()
-    return conn.pipeline()
-
-
-class _PgCursor:
-    def __init__(self, curs: Any):
-        self.curs = curs
-
-    @staticmethod
-    def _sql(sql: str) -> str:
-        return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
-
-    def run(self, sql: str, params: dict[str, Any] | None = None) -> None:
-        self.curs.execute(self._sql(sql), params or {}, prepare=True)
-
-    def control(self, sql: str) -> None:
-        """A statement with no parameters that is not worth preparing (SAVEPOINT …)."""
-        self.curs.execute(sql, prepare=False)
-
-    def one(self, sql: str, params: dict[str, Any] | None = None) -> dict | None:
-        self.curs.execute(self._sql(sql), params or {}, prepare=True)
-        row = self.curs.fetchone()
-        return dict(row) if row is not None else None
-
-    def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
-        self.curs.execute(self._sql(sql), params or {}, prepare=True)
-        return [dict(r) for r in self.curs.fetchall()]
-
-    # One statement per table whatever the number of rows, and the statements of
-    # a batch sent together in a pipeline: one round trip for all of them. Those
-    # that look rows up are planned as they run (not prepared): a plan made while a
-    # table was nearly empty (early in a rebuild) would scan it whole once it has
-    # grown. Inserts have one plan whatever the sizes, so they are prepared.
-
-    def find(self, requests: Sequence[Find]) -> list[list[dict]]:
-        if len(requests) == 1:
-            [(table, columns, keys)] = requests
-            sql, encode = _pg_statement("find", table, tuple(columns))
-            self.curs.execute(sql, encode(keys), prepare=False)
-            return [self.curs.fetchall()]
-        conn = self.curs.connection
-        cursors = []
-        with _pipeline(conn):
-            for table, columns, keys in requests:
-                sql, encode = _pg_statement("find", table, tuple(columns))
-                cursors.append(conn.cursor().execute(sql, encode(keys), prepare=False))
-        found = [c.fetchall() for c in cursors]
-        for c in cursors:
-            c.close()
-        return found
-
-    def write(self, changes: Sequence[Change]) -> None:
-        # Many new rows (a long catch-up, a rebuild) go in by COPY, which the server
-        # takes several times faster than rows it must parse out of JSON; COPY
-        # cannot run in a pipeline, so it goes first (new rows never share a key
-        # with the rows the other statements change).
-        rest = []
-        for change in changes:
-            kind, table, rows = change
-            if kind == "insert" and len(rows) >= COPY_AT_LEAST:
-                self._copy(table, rows)
-            else:
-                rest.append(change)
-        if not rest:
-            return
-        with _pipeline(self.curs.connection):
-            for kind, table, rows in rest:
-                sql, encode = _pg_statement(kind, table)
-                self.curs.execute(sql, encode(rows), prepare=kind in ("insert", "add"))
-
-    def _copy(self, table: str, rows: Sequence[dict]) -> None:
-        columns = tuple(COLUMNS[table])
-        pick = operator.itemgetter(*columns)
-        with self.curs.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            write = copy.write_row
-            for row in rows:
-                write(pick(row))
 
 
 # (cursor of an open writing() transaction, position, limit, before) -> the next
@@ -300,7 +96,7 @@ class ViewsMixin:
         where psycopg cannot keep its prepared statements across ROLLBACK TO
         SAVEPOINT) it shows at the commit, and the recorder records the events
         without the views."""
-        guard = _savepoint if savepoints else _no_savepoint
+        guard = savepoint if savepoints else no_savepoint
         try:
             with guard(cur):
                 self.writer.apply(cur, (e for e, _ in items))
@@ -400,8 +196,8 @@ class SQLiteViews(ViewsMixin, SQLiteTrackingRecorder):
         return [*super().construct_create_table_statements(), *TABLES]
 
     @staticmethod
-    def _cursor(raw: sqlite3.Connection) -> _SQLiteCursor:
-        return _SQLiteCursor(raw)
+    def _cursor(raw: sqlite3.Connection) -> SQLiteCursor:
+        return SQLiteCursor(raw)
 
     def _hold(self, raw: sqlite3.Connection) -> Callable[[], int | None]:
         # The recording transaction already holds SQLite's one write lock.
@@ -415,7 +211,7 @@ class SQLiteViews(ViewsMixin, SQLiteTrackingRecorder):
             return [cur.all(sql, params) for sql, params in statements]
 
     @contextmanager
-    def writing(self) -> Iterator[tuple[_SQLiteCursor, int]]:
+    def writing(self) -> Iterator[tuple[SQLiteCursor, int]]:
         with self.datastore.get_connection(commit=True) as connection:
             conn: sqlite3.Connection = connection._sqlite_conn  # noqa: SLF001
             # IMMEDIATE takes the write lock before reading the position, so two
@@ -424,28 +220,28 @@ class SQLiteViews(ViewsMixin, SQLiteTrackingRecorder):
             try:
                 row = conn.execute("SELECT notification_id FROM tracking "
                                    "WHERE application_name = ?", (VIEWS_NAME,)).fetchone()
-                yield _SQLiteCursor(conn), (row[0] if row else 0)
+                yield SQLiteCursor(conn), (row[0] if row else 0)
             except BaseException:
                 conn.rollback()
                 raise
             conn.commit()
 
     @contextmanager
-    def reading(self) -> Iterator[_SQLiteCursor]:
+    def reading(self) -> Iterator[SQLiteCursor]:
         with self.datastore.get_connection(commit=False) as connection:
             conn: sqlite3.Connection = connection._sqlite_conn  # noqa: SLF001
             conn.execute("BEGIN")  # one consistent snapshot for the whole read
             try:
-                yield _SQLiteCursor(conn)
+                yield SQLiteCursor(conn)
             finally:
                 conn.rollback()
 
-    def _record_position(self, cur: _SQLiteCursor, tracking: Tracking) -> None:
+    def _record_position(self, cur: SQLiteCursor, tracking: Tracking) -> None:
         cur.run("INSERT INTO tracking VALUES (:a, :n) ON CONFLICT (application_name) "
                 "DO UPDATE SET notification_id = :n", {"a": VIEWS_NAME,
                                                          "n": tracking.notification_id})
 
-    def _forget_position(self, cur: _SQLiteCursor) -> None:
+    def _forget_position(self, cur: SQLiteCursor) -> None:
         cur.run("DELETE FROM tracking WHERE application_name = :a", {"a": VIEWS_NAME})
 
 
@@ -460,7 +256,7 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
         self.writer = ViewWriter()
 
     @contextmanager
-    def writing(self) -> Iterator[tuple[_PgCursor, int]]:
+    def writing(self) -> Iterator[tuple[PgCursor, int]]:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(f"SET LOCAL search_path TO \"{self.datastore.schema}\"")
             # Per schema: the views of other stores on the same server do not wait.
@@ -469,15 +265,15 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
             curs.execute(f"SELECT notification_id FROM {self._tracking} "
                          "WHERE application_name = %s", (VIEWS_NAME,))
             row = curs.fetchone()
-            yield _PgCursor(curs), (row["notification_id"] if row else 0)
+            yield PgCursor(curs), (row["notification_id"] if row else 0)
 
     @contextmanager
-    def reading(self) -> Iterator[_PgCursor]:
+    def reading(self) -> Iterator[PgCursor]:
         # Committed, not rolled back: psycopg forgets every prepared statement of a
         # connection at a ROLLBACK (DEALLOCATE ALL, and each one prepared again).
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(self._search_path)
-            yield _PgCursor(curs)
+            yield PgCursor(curs)
 
     def read_all(self, statements: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict]]:
         """Several reads from one consistent snapshot, in one round trip: the
@@ -486,11 +282,11 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
         wait for the server twice more)."""
         with self.datastore.get_connection() as conn:
             cursors = []
-            with _pipeline(conn):
+            with pipeline(conn):
                 conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 conn.execute(self._search_path, prepare=True)
                 for sql, params in statements:
-                    cursors.append(conn.cursor().execute(_PgCursor._sql(sql), params or {},
+                    cursors.append(conn.cursor().execute(PgCursor._sql(sql), params or {},
                                                          prepare=True))
                 conn.execute("COMMIT")
             found = [[dict(r) for r in c.fetchall()] for c in cursors]
@@ -499,8 +295,8 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
             return found
 
     @staticmethod
-    def _cursor(raw: Any) -> _PgCursor:
-        return _PgCursor(raw.cursor())
+    def _cursor(raw: Any) -> PgCursor:
+        return PgCursor(raw.cursor())
 
     def _hold(self, conn: Any) -> Callable[[], int | None]:
         # Try, never wait: a projector's long batch or a rebuild holds the lock for
@@ -534,11 +330,11 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
 
         return held
 
-    def _record_position(self, cur: _PgCursor, tracking: Tracking) -> None:
+    def _record_position(self, cur: PgCursor, tracking: Tracking) -> None:
         cur.curs.execute(
             f"INSERT INTO {self._tracking} VALUES (%(a)s, %(n)s) ON CONFLICT (application_name) "
             "DO UPDATE SET notification_id = %(n)s", {"a": VIEWS_NAME, "n": tracking.notification_id},
         )
 
-    def _forget_position(self, cur: _PgCursor) -> None:
+    def _forget_position(self, cur: PgCursor) -> None:
         cur.curs.execute(f"DELETE FROM {self._tracking} WHERE application_name = %s", (VIEWS_NAME,))

@@ -1,5 +1,7 @@
 """Real processes writing and catching up at once, on a SQLite file and on PostgreSQL.
 
+(Over 400 lines: each race needs its own process set-up, and they share helpers.)
+
 Two (or more) processes writing for the same person race on the same Week
 aggregate: a lost race is detected as a version conflict and retried on fresh
 state, so no event is lost or duplicated. Several processes catching the views up

@@ -290,7 +290,7 @@ def test_a_rebuild_writing_new_rows_by_copy_gives_the_same_rows(
     """On PostgreSQL a batch's many new rows go in by COPY: with every new row sent
     that way, a rebuild equals the views built a few events at a time (text with
     quotes, backslashes and accents, NULLs, numbers)."""
-    from domain.projections import stores
+    from domain.projections import cursors
 
     run_history(app, clock, "rich", [
         ("value", "relationships"), ("schedule", "message-friend", 0, "morning"),
@@ -303,7 +303,7 @@ def test_a_rebuild_writing_new_rows_by_copy_gives_the_same_rows(
     app.log_done("rich", step)
     app.catch_up()
     incremental = snapshot(app)
-    monkeypatch.setattr(stores, "COPY_AT_LEAST", 1)
+    monkeypatch.setattr(cursors, "COPY_AT_LEAST", 1)
     app.rebuild_views()
     assert snapshot(app) == incremental
     with app.views.reading() as cur:

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /*
  * drive.js: send a scripted conversation to a running skill server over HTTP
- * with virtual-alexa, and print what was said and answered.
+ * with virtual-alexa, and print what was said and answered. (Over 400 lines: about
+ * 200 of them are this comment, the notes on how virtual-alexa behaves that a test
+ * author needs, kept beside the code that works around it.)
  *
  * Input (stdin, JSON):
  *   {

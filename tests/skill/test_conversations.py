@@ -1,6 +1,7 @@
 """Every conversation of the product (docs/conversation.md), over HTTP, against the real Flask app and a real store.
 
-Each response is also checked against the language rules by the harness (`check_response`)."""
+Each response is also checked against the language rules by the harness (`check_response`).
+Over 400 lines: the conversations of every area in one place, as a person meets them."""
 
 from __future__ import annotations
 
