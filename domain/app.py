@@ -43,6 +43,7 @@ from domain.store.replies import Replies
 from domain.store.postgres import LeanRepository
 from domain.store.settings import eventsourcing_env, is_postgres, store_url
 from domain.store.tables import Tables, creating_tables, prepare
+from domain.unit import CURRENT, Units
 from domain.transcodings import DataclassAsDict, DateAsISO, TimeAsISO, TupleAsList
 from domain.vocabulary import ANYTIME, BARRIERS, KINDS, LIFE_AREAS, MOOD_MOMENTS
 from domain.week import Step, Week
@@ -78,7 +79,7 @@ def retried(command: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-class SmallSteps(Queries, CatchUp, Tables, Application):
+class SmallSteps(Queries, CatchUp, Tables, Units, Application):
     name = "SmallSteps"
     snapshotting_intervals = {Person: 50, Week: 50}  # noqa: RUF012
 
@@ -144,9 +145,8 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
         """Record a command's events and, in the same transaction, apply them to the
         views (``ViewsMixin.recording``): one commit for both, and the person's next
         query finds the views current without applying anyone's events."""
-        if self.sync_views:
-            processing_event.saved_kwargs["views"] = self.views.recording(
-                processing_event.events)
+        processing_event.saved_kwargs["views"] = self.views.recording(
+            processing_event.events, apply=self.sync_views)
         return super()._record(processing_event)
 
     def _take_snapshots(self, processing_event: Any) -> None:
@@ -169,7 +169,7 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
         valid.text(locale, "locale", 10)
         zone(time_zone)
         try:
-            existing: Person = self.repository.get(person_id(person))
+            existing: Person = self._get(person_id(person))
         except AggregateNotFoundError:
             self.save(Person(person_key=person, locale=locale, time_zone=time_zone, at=self._now()))
             return True
@@ -209,7 +209,7 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
         self.save(p)
 
     def is_enrolled(self, person: str) -> bool:
-        return person_id(person) in self.repository
+        return self._has(person_id(person))
 
     def profile(self, person: str) -> Person:
         return self._person(person)
@@ -399,7 +399,14 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
     @retried
     def record_safety_offered(self, person: str, locale: str) -> None:
         """That crisis resources were offered — never what was said. Works before
-        enrolment too: safety never waits for a profile."""
+        enrolment too: safety never waits for a profile. Recorded at once, even in a
+        unit of work, and the unit's answer is given whatever becomes of the rest of
+        the turn (``Unit.must_answer``)."""
+        unit = CURRENT.get()
+        if unit is not None:
+            unit.must_answer = True
+            with self.outside_unit():
+                return self.record_safety_offered(person, locale)
         now = self._now()
         try:
             day = local_date(now, self._person(person).time_zone)
@@ -421,6 +428,9 @@ class SmallSteps(Queries, CatchUp, Tables, Application):
         transaction: domain/store/erasure.py."""
         if not isinstance(person, str):
             raise InvalidText("person is not a text")
+        unit = CURRENT.get()
+        if unit is not None:
+            unit.pending.clear()  # what this turn changed of them goes with the rest
         events, rows = erase_person(self, person_id(person))
         log.info("erased a person at their request: %d events, %d view rows", events, rows)
         return bool(events or rows)

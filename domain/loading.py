@@ -22,17 +22,18 @@ STEP_ID = re.compile(r"^(\d{4}-W\d{2})\.(\d+)$")
 
 
 class Loading:
-    """Needs the application's ``repository`` and ``clock``."""
+    """Needs the application's ``clock`` and ``_get`` (an aggregate, as the open
+    unit of work has changed it or else as recorded: domain/unit.py)."""
 
-    repository: Any
     clock: Clock
+    _get: Any
 
     def _now(self) -> datetime:
         return self.clock.now().astimezone(timezone.utc)
 
     def _person(self, person: str) -> Person:
         try:
-            return self.repository.get(person_id(person))
+            return self._get(person_id(person))
         except AggregateNotFoundError:
             raise NotEnrolled("this person has not enrolled yet") from None
 
@@ -44,7 +45,7 @@ class Loading:
     def _week(self, person: Person | str, week: str) -> Week:
         pid = person.id if isinstance(person, Person) else person_id(person)
         try:
-            return self.repository.get(Week.create_id(pid, week))
+            return self._get(Week.create_id(pid, week))
         except AggregateNotFoundError:
             return Week(person_id=pid, week=week)
 

@@ -45,6 +45,7 @@ class Queries(Loading):
     ``_progress_sql`` (the last event's id and the views' position, as one row)."""
 
     views: Any
+    flush: Callable[[], None]
     _current: Callable[[], None]
     _progress_sql: tuple[str, dict[str, Any]]
 
@@ -54,7 +55,9 @@ class Queries(Loading):
     def _read(self, *statements: tuple[str, dict[str, Any]]) -> list[list[dict]]:
         """A query's view rows, read together from one snapshot, with the views'
         position; if the views lack events (a rebuild, a command that left its events
-        to the projector), help with those first and read again."""
+        to the projector), help with those first and read again. What the open unit
+        of work has changed is recorded first (domain/unit.py)."""
+        self.flush()
         [progress], *found = self.views.read_all([self._progress_sql, *statements])
         if (progress["head"] or 0) > (progress["position"] or 0):
             self._current()

@@ -115,10 +115,11 @@ class ViewsMixin:
                             {"n": tracking.notification_id, "t": type(event).__qualname__,
                              "e": f"{type(e).__name__}: {e}"[:500]})
 
-    def recording(self, events: Sequence[object]) -> Recording:
+    def recording(self, events: Sequence[object], *, apply: bool = True) -> Recording:
         """What a recorder needs to apply a command's ``events`` to these views inside
-        the transaction that records them (``insert_events(..., views=...)``)."""
-        return Recording(self, events)
+        the transaction that records them (``insert_events(..., views=...)``);
+        ``apply=False`` leaves them to the projector and catch-up."""
+        return Recording(self, events, apply)
 
     def apply_recorded(self, raw: Any, items: Sequence[tuple[object, Tracking]],
                        position: int | None) -> bool:
@@ -174,10 +175,12 @@ class Recording:
     the same transaction: ``hold(connection)`` asks for the views' lock and position
     (sent with the insert), ``apply(connection, notification_ids, held)`` applies."""
 
-    def __init__(self, views: ViewsMixin, events: Sequence[object]):
-        self.views, self.events = views, events
+    def __init__(self, views: ViewsMixin, events: Sequence[object], apply: bool = True):
+        self.views, self.events, self.enabled = views, events, apply
 
     def hold(self, raw: Any) -> Callable[[], int | None]:
+        if not self.enabled:
+            return lambda: None  # as if the views were busy: left for later
         return self.views._hold(raw)  # noqa: SLF001
 
     def apply(self, raw: Any, notification_ids: Sequence[int],

@@ -28,6 +28,8 @@ from eventsourcing.utils import retry
 import psycopg
 from psycopg.pq import TransactionStatus
 
+from domain.unit import DuplicateDelivery
+
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
@@ -47,52 +49,68 @@ class BriefAggregateRecorder(PostgresAggregateRecorder):
     select_events = brief(PostgresAggregateRecorder.select_events)
 
 
+class _ViewsRefused(Exception):  # noqa: N818
+    """The database refused a view's change at the commit: record without the views."""
+
+
 class BriefApplicationRecorder(PostgresApplicationRecorder):
     _insert_plain = brief(PostgresApplicationRecorder.insert_events)
 
-    def insert_events(self, stored_events: Sequence[StoredEvent], *,
-                      views: Any = None, **kwargs: Any) -> Sequence[int] | None:
-        """Record events; with ``views`` (see ``ViewsMixin.recording``), also apply them
-        to the views in the same transaction, so a command's events and their view
-        changes commit together, once."""
-        if views is None or not stored_events:
+    def insert_events(self, stored_events: Sequence[StoredEvent], *, views: Any = None,
+                      claim: Any = None, **kwargs: Any) -> Sequence[int] | None:
+        """Record events; with ``views`` (``ViewsMixin.recording``), also apply them to
+        the views in the same transaction, and with ``claim`` (``Replies.recorded``)
+        keep a delivery's key and reply there too: a command's events, their view
+        changes and the reply commit together, once."""
+        if (views is None and claim is None) or not stored_events:
             return self._insert_plain(stored_events, **kwargs)
-        return self._insert_with_views(stored_events, views)
+        try:
+            return self._insert_together(stored_events, views, claim)
+        except _ViewsRefused:
+            return self._insert_together(stored_events, None, claim)
 
     @retry((InterfaceError, OperationalError), max_attempts=ATTEMPTS, wait=PAUSE)
-    def _insert_with_views(self, stored_events: Sequence[StoredEvent], views: Any) -> Sequence[int]:
-        """One transaction in three round trips: (1) begin, lock the events table (so
-        commits come in notification order), notify, insert, and ask for the views'
-        lock and position; (2) read the view rows the events change; (3) write them,
-        the new position, and commit.
+    def _insert_together(self, stored_events: Sequence[StoredEvent], views: Any,
+                         claim: Any) -> Sequence[int]:
+        """One transaction in three round trips: (1) begin, keep the delivery's key,
+        lock the events table (so commits come in notification order), notify,
+        insert, and ask for the views' lock and position; (2) read the view rows the
+        events change; (3) write them, the new position, and commit.
 
         A view that fails on an event in Python is set aside inside the transaction
         (``ViewsMixin``). One that fails in the database shows only at the commit: the
-        events are then recorded again on their own, and the projector applies them
-        (setting aside what fails): the person's command is never lost to a view."""
+        events are then recorded again without the views, and the projector applies
+        them (setting aside what fails): the person's command is never lost to a view.
+        Another delivery's key in the way raises DuplicateDelivery."""
         recorded = False
         with self.datastore.get_connection() as conn:
             try:
                 with conn.pipeline() as pipeline:
                     conn.execute("BEGIN")
                     with conn.cursor() as curs:
+                        for sql, params in claim.statements if claim else ():
+                            curs.execute(sql, params, prepare=True)
                         self._insert_stored_events(curs, stored_events)
-                        held = views.hold(conn)
+                        held = views.hold(conn) if views is not None else None
                         pipeline.sync()  # a lost race shows here, as an IntegrityError
                         ids = self._fetch_ids_after_insert_events(curs, stored_events)
                     recorded = True
-                    views.apply(conn, ids, held)
+                    if views is not None:
+                        views.apply(conn, ids, held)
                     conn.execute("COMMIT")
                 return ids
             except Exception as e:
                 if conn.info.transaction_status != TransactionStatus.IDLE:
                     conn.rollback()
-                if not recorded or isinstance(e, (psycopg.OperationalError,
-                                                  psycopg.InterfaceError)):
+                if claim is not None and isinstance(e, psycopg.IntegrityError) \
+                        and claim.duplicate(e):
+                    raise DuplicateDelivery(claim.key) from None
+                if not recorded or views is None or isinstance(
+                        e, (psycopg.OperationalError, psycopg.InterfaceError)):
                     raise
                 log.error("the views could not take a command's events (%s: %s); they are "
                           "recorded without them, for the projector", type(e).__name__, e)
-        return self._insert_plain(stored_events)
+        raise _ViewsRefused
 
     def select_latest(self, originator_id: Any,
                       snapshots_table: str) -> tuple[list[StoredEvent], list[StoredEvent]]:

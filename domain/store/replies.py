@@ -44,6 +44,20 @@ class Claim:
     reply: str | None = None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A delivery's key and reply, written by the transaction recording its changes."""
+
+    key: str
+    statements: tuple[tuple[str, tuple], ...]
+
+    @staticmethod
+    def duplicate(error: BaseException) -> bool:
+        """Whether `error` (the driver's own) is another delivery's key in the way."""
+        text = str(error)
+        return TABLE in text and ("UNIQUE" in text or "unique" in text)
+
+
 class StillHandling(RuntimeError):
     """Another delivery of the same key is still being handled."""
 
@@ -65,21 +79,28 @@ class Replies:
     # -- claims ---------------------------------------------------------------
 
     def claim(self, key: str, person_id: str | None, *, wait: float = 4.0) -> Claim:
-        """Claim `key`, or return the reply of whoever claimed it first.
+        """Claim `key` on its own, or return the reply of whoever claimed it first
+        (waiting as ``earlier`` does). The skill records its claim with its changes
+        instead (``recorded``); this is for a caller with nothing else to record."""
+        while True:
+            with self._cursor(relaxed=True) as run:
+                claimed = run(
+                    f"INSERT INTO {self.table} (reply_key, person_id, claimed_at) "
+                    f"VALUES ({self.mark}, {self.mark}, {self.mark}) "
+                    "ON CONFLICT (reply_key) DO NOTHING", (key, person_id, time.time()))
+            if claimed:
+                return Claim(fresh=True)
+            reply = self.earlier(key, wait=wait)
+            if reply is not None:
+                return Claim(fresh=False, reply=reply)
+            # released after a failure, or abandoned: claim it now
 
-        Waits up to `wait` seconds for a reply still being made; StillHandling if none
-        arrives in time (the caller answers "busy" and the platform retries)."""
-        now = time.time()
-        with self._cursor(relaxed=True) as run:
-            if random.random() < PRUNE_CHANCE:
-                run(f"DELETE FROM {self.table} WHERE claimed_at < {self.mark}",
-                    (now - KEEP_SECONDS,))
-            claimed = run(
-                f"INSERT INTO {self.table} (reply_key, person_id, claimed_at) "
-                f"VALUES ({self.mark}, {self.mark}, {self.mark}) "
-                "ON CONFLICT (reply_key) DO NOTHING", (key, person_id, now))
-        if claimed:
-            return Claim(fresh=True)
+    def earlier(self, key: str, *, wait: float = 4.0) -> str | None:
+        """The reply an earlier delivery of `key` was answered with, or None when
+        there was none (act on it). Waits up to `wait` seconds for a reply still being
+        made; StillHandling if none arrives in time (the caller answers "busy" and the
+        platform retries). A claim left without a reply for ABANDONED_SECONDS was cut
+        off (a worker died): it is dropped, and None says to act."""
         deadline = time.monotonic() + wait
         pause = 0.02
         while True:
@@ -87,20 +108,30 @@ class Replies:
                 row = run(f"SELECT reply, claimed_at FROM {self.table} "
                           f"WHERE reply_key = {self.mark}", (key,), fetch=True)
                 if row is not None and row[0] is None and row[1] < time.time() - ABANDONED_SECONDS:
-                    # Whoever claimed it never finished: take the claim over.
-                    taken = run(f"UPDATE {self.table} SET claimed_at = {self.mark} "
-                                f"WHERE reply_key = {self.mark} AND claimed_at = {self.mark} "
-                                "AND reply IS NULL", (time.time(), key, row[1]))
-                    if taken:
-                        return Claim(fresh=True)
-            if row is None:  # released after a failure: act on it now
-                return self.claim(key, person_id, wait=max(0.0, deadline - time.monotonic()))
+                    run(f"DELETE FROM {self.table} WHERE reply_key = {self.mark} "
+                        f"AND claimed_at = {self.mark} AND reply IS NULL", (key, row[1]))
+                    return None
+            if row is None:
+                return None
             if row[0] is not None:
-                return Claim(fresh=False, reply=row[0])
+                return row[0]
             if time.monotonic() >= deadline:
                 raise StillHandling(key)
             time.sleep(pause)
             pause = min(pause * 2, 0.2)
+
+    def recorded(self, key: str, person_id: str | None, reply: str | None) -> Recorded:
+        """What a recorder runs, inside the transaction that records a delivery's
+        changes, to keep its key (and its reply, when known) with them: a second
+        delivery of the same key fails there, on the key (``Recorded.duplicate``)."""
+        now = time.time()
+        statements = [(f"INSERT INTO {self.table} (reply_key, person_id, claimed_at, reply) "
+                       f"VALUES ({self.mark}, {self.mark}, {self.mark}, {self.mark})",
+                       (key, person_id, now, reply))]
+        if random.random() < PRUNE_CHANCE:
+            statements.insert(0, (f"DELETE FROM {self.table} WHERE claimed_at < {self.mark}",
+                                  (now - KEEP_SECONDS,)))
+        return Recorded(key, tuple(statements))
 
     def keep(self, key: str, reply: str) -> None:
         with self._cursor(relaxed=True) as run:

@@ -8,6 +8,7 @@ together, once, under SQLite's single write lock.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,14 +16,27 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing import sqlite
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from domain.unit import DuplicateDelivery
+
 
 class ApplicationRecorder(SQLiteApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], *, views: Any = None,
-                      **kwargs: Any) -> Sequence[int] | None:
+                      claim: Any = None, **kwargs: Any) -> Sequence[int] | None:
+        """Record events; with ``views`` (``ViewsMixin.recording``) apply them to the
+        views, and with ``claim`` (``Replies.recorded``) keep a delivery's key and
+        reply, in the same transaction. Another delivery's key in the way raises
+        DuplicateDelivery."""
         with self.datastore.transaction(commit=True) as c:
+            conn = c.sqlite_cursor.connection
+            try:
+                for sql, params in claim.statements if claim else ():
+                    conn.execute(sql, params)
+            except sqlite3.IntegrityError as e:
+                if claim.duplicate(e):
+                    raise DuplicateDelivery(claim.key) from None
+                raise
             ids = self._insert_events(c, stored_events, **kwargs)
             if views is not None and ids:
-                conn = c.sqlite_cursor.connection
                 views.apply(conn, ids, views.hold(conn))
             return ids
 

@@ -1,36 +1,47 @@
 """Each Alexa request acted on once: a retried delivery gets the first one's reply.
 
 Alexa retries a request whose response did not arrive in time, with the same request
-id. `OnceSkill` claims the request id (as a keyed hash, never the raw id) in the
-store's reply ledger (domain/store/replies.py) before any handler runs: a first delivery is
-handled and its response kept; a repeat is answered with the kept response and stores
-nothing; a repeat that arrives while the first is still being handled waits for it
-(StillHandling after a few seconds: the web layer answers 503 and Alexa retries).
+id. `OnceSkill` handles each turn in a unit of work (domain/unit.py): what the turn
+changes is recorded at its end together with its reply, under the request id (a
+keyed hash, never the raw id), in one transaction. So a repeat that arrives after
+the first was recorded is answered with the kept reply and stores nothing; a repeat
+handled at the same time as the first loses at the commit, on the key, records
+nothing, and answers with the first's reply; one that arrives while a first turn
+that had to record early (a query after a change) is still being handled waits for
+its reply (StillHandling after a few seconds: the web layer answers 503 and Alexa
+retries). A turn that changed nothing keeps nothing: a repeat answers the same.
 
-A turn that ended in the catch-all apology releases its claim instead of keeping it,
-so a retry gets a real chance. If the store cannot be reached to claim, the person
-hears the apology at once (the handlers would only meet the same outage, each after
-another connection timeout), and nothing is stored.
+A turn that ended in the catch-all apology records nothing (and releases a key it
+recorded early), so a retry gets a real chance. A turn that lost a race with another
+writer of the same week is acted again on fresh state. If the store cannot be reached,
+the person hears the apology, and nothing is stored.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
+import random
+import time
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill, SkillConfiguration
 from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
 from ask_sdk_model.ui import SsmlOutputSpeech
+from eventsourcing.persistence import IntegrityError
 
 from domain.person import person_id
 from domain.store.replies import StillHandling
+from domain.unit import DuplicateDelivery
 from skill.conversation.base import PENDING
 from skill.conversation.context import TURN_FAILED, Services
 from skill.conversation.identity import identify
 from skill.speech import speech_for
 
 log = logging.getLogger(__name__)
+
+CONFLICT_DEADLINE = 10.0  # seconds a turn keeps acting again after losing a race
 
 # Asked outside any dialog, these only read (and at most enrol, which is idempotent):
 # a repeat changes nothing, so they skip the ledger's two round trips.
@@ -63,35 +74,72 @@ class OnceSkill(CustomSkill):
         request_id = getattr(request_envelope.request, "request_id", None)
         if not request_id or _only_reads(request_envelope):
             return super().invoke(request_envelope, context)
-        replies = self.services.app.replies
+        app = self.services.app
         key = self.services.identity.key("request", request_id)
         try:
             who = identify(request_envelope, self.services.identity)
-            claim = replies.claim(key, person_id(who.key).hex if who else None)
+            earlier = app.replies.earlier(key)
         except StillHandling:
             raise
         except Exception as e:  # noqa: BLE001 - the store is down: say sorry, store nothing
             log.warning("store unavailable (%s); answered with the apology", type(e).__name__,
                         extra={"error": type(e).__name__})
             return apology(request_envelope)
-        if not claim.fresh:
-            log.info("repeated delivery answered with its first reply")
-            return self.serializer.deserialize(payload=claim.reply, obj_type=ResponseEnvelope)
+        if earlier is not None:
+            return self._repeat(earlier)
+        person = person_id(who.key).hex if who else None
+        deadline = time.monotonic() + CONFLICT_DEADLINE
+        attempt = 0
+        while True:
+            # A fresh copy each time: handlers change the session's attributes in place.
+            envelope = copy.deepcopy(request_envelope) if attempt else request_envelope
+            try:
+                return self._once(envelope, context, key, person)
+            except DuplicateDelivery:
+                return self._repeat(app.replies.earlier(key) or "")
+            except IntegrityError:
+                # Another writer changed the same week first: nothing of this turn was
+                # recorded, so act again on fresh state.
+                attempt += 1
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(random.uniform(0, min(0.05, 0.002 * 2 ** min(attempt, 10))))
+
+    def _once(self, envelope: RequestEnvelope, context: Any, key: str,
+              person: str | None) -> ResponseEnvelope:
+        """Handle the turn in a unit of work, and record what it changed with its
+        reply, once (domain/unit.py)."""
+        app = self.services.app
         token = TURN_FAILED.set(False)
         try:
-            response = super().invoke(request_envelope, context)
-            failed = TURN_FAILED.get()
-        except BaseException:
-            self._settle(replies.release, key)
-            raise
+            with app.unit(key, person) as unit:
+                try:
+                    response = super().invoke(envelope, context)
+                except BaseException:
+                    self._settle(app.discard, unit)
+                    raise
+                if TURN_FAILED.get():
+                    self._settle(app.discard, unit)
+                    return response
+                reply = json.dumps(self.serializer.serialize(response), separators=(",", ":"))
+                try:
+                    app.commit(unit, reply)
+                except (DuplicateDelivery, IntegrityError):
+                    raise
+                except Exception as e:  # noqa: BLE001 - nothing of the turn is stored
+                    log.warning("the turn could not be recorded (%s)", type(e).__name__,
+                                extra={"error": type(e).__name__})
+                    self._settle(app.discard, unit)
+                    # A crisis answer never waits on the store; any other answer would
+                    # say something was done that was not.
+                    return response if unit.must_answer else apology(envelope)
+                return response
         finally:
             TURN_FAILED.reset(token)
-        if failed:
-            self._settle(replies.release, key)
-        else:
-            reply = json.dumps(self.serializer.serialize(response), separators=(",", ":"))
-            self._settle(replies.keep, key, reply)
-        return response
+
+    def _repeat(self, reply: str) -> ResponseEnvelope:
+        log.info("repeated delivery answered with its first reply")
+        return self.serializer.deserialize(payload=reply, obj_type=ResponseEnvelope)
 
     @staticmethod
     def _settle(action: Any, *args: Any) -> None:

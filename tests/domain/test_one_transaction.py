@@ -224,3 +224,93 @@ def test_concurrent_commands_commit_in_order_and_views_equal_a_rebuild(store, cl
         assert views_rows(app) == incremental
     finally:
         app.close()
+
+
+# -- a unit of work: one turn, one transaction ------------------------------------------
+
+
+def ledger(app: SmallSteps, key: str) -> dict | None:
+    with app.views.reading() as cur:
+        return cur.one("SELECT reply_key, reply FROM ss_replies WHERE reply_key = :k", {"k": key})
+
+
+def test_a_unit_records_its_changes_with_the_reply_at_the_end(store, clock) -> None:
+    app = SmallSteps.from_store(store, clock)
+    try:
+        app.enrol("hal", "en-GB", "Europe/London")
+        head = app.progress()[0]
+        with app.unit("delivery-1", "hal-id") as unit:
+            step = app.schedule_step("hal", "make-bed", "2026-11-23", "morning")
+            app.log_done("hal", step_id=step)  # finds the step the unit scheduled
+            assert app.progress()[0] == head  # nothing recorded yet
+            assert ledger(app, "delivery-1") is None
+            app.commit(unit, "You made your bed.")
+        assert app.progress()[0] > head and app.progress()[1] == app.progress()[0]
+        assert ledger(app, "delivery-1")["reply"] == "You made your bed."
+        assert [s.status for s in app.today("hal").steps] == ["done"]
+    finally:
+        app.close()
+
+
+def test_a_unit_dropped_records_nothing(store, clock) -> None:
+    app = SmallSteps.from_store(store, clock)
+    try:
+        app.enrol("ivy", "en-GB", "Europe/London")
+        head = app.progress()[0]
+        with app.unit("delivery-2", None) as unit:
+            app.rate_mood("ivy", 5)
+            app.discard(unit)
+        assert app.progress()[0] == head and ledger(app, "delivery-2") is None
+        assert app.lapse("ivy").mood_last_7_days is None
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_second_delivery_of_the_same_key_records_nothing(store_url_for, kind, clock) -> None:
+    from domain.unit import DuplicateDelivery
+
+    store = store_url_for(kind)
+    first, second = SmallSteps.from_store(store, clock), SmallSteps.from_store(store, clock)
+    try:
+        first.enrol("jo", "en-GB", "Europe/London")
+        with first.unit("delivery-3", None) as a:
+            first.rate_mood("jo", 6)
+            with second.unit("delivery-3", None) as b:
+                second.rate_mood("jo", 6)
+                second.commit(b, "Thank you, that's a 6.")
+            with pytest.raises(DuplicateDelivery):
+                first.commit(a, "Thank you, that's a 6.")
+        assert first.lapse("jo").mood_last_7_days == 6
+        with first.views.reading() as cur:
+            assert cur.one("SELECT COUNT(*) AS n FROM ss_moods")["n"] == 1  # once
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_query_in_a_unit_records_what_came_before_it_and_the_reply_after(store, clock) -> None:
+    app = SmallSteps.from_store(store, clock)
+    try:
+        app.enrol("kai", "en-GB", "Europe/London")
+        with app.unit("delivery-4", None) as unit:
+            app.rate_mood("kai", 3)
+            assert app.lapse("kai").mood_last_7_days == 3  # the query sees the change
+            assert ledger(app, "delivery-4")["reply"] is None  # claimed, reply to come
+            app.commit(unit, "Thank you, that's a 3.")
+        assert ledger(app, "delivery-4")["reply"] == "Thank you, that's a 3."
+    finally:
+        app.close()
+
+
+def test_safety_offered_is_recorded_at_once_even_in_a_unit(store, clock) -> None:
+    app = SmallSteps.from_store(store, clock)
+    try:
+        head = app.progress()[0]
+        with app.unit("delivery-5", None) as unit:
+            app.record_safety_offered("lee", "en-GB")
+            assert app.progress()[0] > head and unit.must_answer
+            app.discard(unit)
+        assert app.progress()[0] > head
+    finally:
+        app.close()
