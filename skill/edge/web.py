@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
 
+from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, g, jsonify, request
@@ -114,6 +116,28 @@ class _VerificationLogFilter(logging.Filter):
         return True
 
 
+class _OnceReadSerializer(DefaultSerializer):
+    """The SDK's serializer, reading a request envelope once per request: the edge
+    reads it to refuse a malformed body with a 400 before verification, and the SDK's
+    adapter then reads the same body again (a good part of a request's work); the
+    second read takes the first's result. Per thread, and only for the same text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last = threading.local()
+
+    def deserialize(self, payload: str, obj_type: Any) -> Any:
+        if obj_type is not RequestEnvelope:
+            return super().deserialize(payload=payload, obj_type=obj_type)
+        last = getattr(self._last, "read", None)
+        if last is not None and last[0] == payload:
+            self._last.read = None  # given out once: the turn may change it
+            return last[1]
+        envelope = super().deserialize(payload=payload, obj_type=obj_type)
+        self._last.read = (payload, envelope)
+        return envelope
+
+
 def build_skill(services: Services, api_timeout: float = 2.0) -> OnceSkill:
     """The ASK skill: the conversation's handlers behind the request context, with Alexa
     API calls under a timeout, each request acted on once."""
@@ -123,7 +147,9 @@ def build_skill(services: Services, api_timeout: float = 2.0) -> OnceSkill:
     sb.add_global_request_interceptor(ContextInterceptor(services))
     for handler in exception_handlers():
         sb.add_exception_handler(handler)
-    return OnceSkill(sb.skill_configuration, services)
+    skill = OnceSkill(sb.skill_configuration, services)
+    skill.serializer = _OnceReadSerializer()
+    return skill
 
 
 def create_app(
