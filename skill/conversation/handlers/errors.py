@@ -11,8 +11,10 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
+from eventsourcing.persistence import IntegrityError
 
 from domain.errors import DomainError
+from domain.unit import DuplicateDelivery
 from skill.conversation.base import PENDING, Turn
 from skill.conversation.context import CTX, TURN_FAILED, NoIdentity
 from skill.conversation.states import DialogState
@@ -56,8 +58,13 @@ class DomainErrorHandler(AbstractExceptionHandler):
 
 
 class CatchAllHandler(AbstractExceptionHandler):
+    """Everything but what the edge settles itself: a turn that lost a race with
+    another writer of the same week (IntegrityError, when a query made the turn
+    record before its end) is acted again there, and a repeated delivery
+    (DuplicateDelivery) is answered there with the first one's reply."""
+
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
-        return True
+        return not isinstance(exception, (IntegrityError, DuplicateDelivery))
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         if isinstance(exception, NoIdentity):
