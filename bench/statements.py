@@ -18,6 +18,7 @@ PostgreSQL: as for the other benchmarks (bench/common.py).
 
 from __future__ import annotations
 
+import ctypes
 import re
 import sys
 import tempfile
@@ -33,37 +34,51 @@ _WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|COPY|SELECT\s+\w*insert)", re.I
 
 
 class WireTrace:
-    """libpq's trace of every connection opened from now on, into one file."""
+    """libpq's trace of every connection opened from now on, a file each (libpq
+    buffers each connection's trace on its own, so one shared file would mix up the
+    order of their messages)."""
 
-    def __init__(self, path: Path, *, show_sql: bool = False):
+    def __init__(self, folder: Path, *, show_sql: bool = False):
         import psycopg
         from psycopg import pq
 
-        self.path = path
-        self.file = open(path, "w")  # noqa: SIM115 - kept open for the traced connections
+        self.folder = folder
+        self.files: list[Any] = []  # kept open for the traced connections
+        self.offsets: dict[Path, int] = {}
         original = psycopg.Connection.connect.__func__
         trace = self
 
         def connect(cls: Any, *args: Any, **kwargs: Any) -> Any:
             conn = original(cls, *args, **kwargs)
-            conn.pgconn.trace(trace.file.fileno())
+            path = trace.folder / f"connection-{len(trace.files)}.trace"
+            trace.files.append(open(path, "w"))  # noqa: SIM115
+            trace.offsets[path] = 0
+            conn.pgconn.trace(trace.files[-1].fileno())
             conn.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
             if show_sql:
                 conn.prepare_threshold = None  # every statement named in its own Parse
             return conn
 
         psycopg.Connection.connect = classmethod(connect)
-        self.offset = 0
         self.prepared: dict[str, str] = {}
+        self.texts: list[str] = []
 
     def take(self) -> dict[str, int]:
-        """Counts since the last call."""
-        self.file.flush()
-        text = self.path.read_text(errors="replace")
-        lines, self.offset = text[self.offset:].splitlines(), len(text)
+        """Counts since the last call (the turns run one after another, so the
+        connections' round trips add up)."""
+        ctypes.CDLL(None).fflush(None)  # libpq writes each trace through a buffered FILE
+        self.texts = []
+        totals = {"statements": 0, "round_trips": 0, "commits": 0}
+        for path, offset in self.offsets.items():
+            text = path.read_text(errors="replace")
+            self.offsets[path] = len(text)
+            for name, value in self._count(text[offset:].splitlines()).items():
+                totals[name] += value
+        return totals
+
+    def _count(self, lines: list[str]) -> dict[str, int]:
         statements = round_trips = commits = 0
         sending = wrote = in_transaction = False
-        self.texts = []
         for line in lines:
             parts = line.split("\t")
             if len(parts) < 3:
@@ -138,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {"SMALL_STEPS_STORE": store, "SMALL_STEPS_VERIFY_REQUESTS": "false",
                "SMALL_STEPS_SKILL_ID": "amzn1.ask.skill.bench-wire",
                "SMALL_STEPS_IDENTITY_KEY": "bench-wire-identity"}
-        trace = WireTrace(Path(tmp) / "wire.trace", show_sql=show_sql)
+        trace = WireTrace(Path(tmp), show_sql=show_sql)
         web = create_app(environ=env)
         client = web.test_client()
         device = Device(application_id="amzn1.ask.skill.bench-wire",

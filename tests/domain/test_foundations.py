@@ -21,7 +21,7 @@ from domain.vocabulary import KINDS, LIFE_AREAS
 from domain.week import Week
 
 DOMAIN = Path(__file__).resolve().parents[2] / "domain"
-PRODUCT_TITLES = [
+STARTER_TITLES = [
     "Make your bed", "Step outside for a few minutes", "Send one message to a friend",
     "Take a shower and put on clean clothes", "Take a short walk around the block",
     "Play your favourite song and really listen", "Cook something simple, even toast",
@@ -34,7 +34,7 @@ PRODUCT_TITLES = [
 
 def test_the_starter_catalogue_is_complete_and_valid() -> None:
     catalogue = starter()
-    assert [a.title for a in catalogue] == PRODUCT_TITLES
+    assert [a.title for a in catalogue] == STARTER_TITLES
     assert {a.kind for a in catalogue} == set(KINDS)
     assert {a.area for a in catalogue} == set(LIFE_AREAS)
     for a in catalogue:
