@@ -8,8 +8,9 @@ fresh step, and the benchmark times, for each of them, in alternating order:
 
 - today: ``app.today(person)``: reading today's step (the step is pending);
 - log:   ``app.log_done(person)`` followed by ``app.catch_up()``: logging the
-  step, including bringing the views up to date with it (the work the next read
-  would otherwise do);
+  step, which applies it to the views in the same transaction (the catch-up finds
+  nothing left; it stays, so that a command leaving its events to catch-up would
+  show here);
 - suggest: ``app.today(person)`` once the step is done: nothing is pending, so the
   small step is chosen from the repertoire and the person's measured mood lifts.
 

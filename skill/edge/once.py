@@ -88,22 +88,28 @@ class OnceSkill(CustomSkill):
         if earlier is not None:
             return self._repeat(earlier)
         person = person_id(who.key).hex if who else None
+        session = request_envelope.session
+        # Handlers change the session's attributes in place: each attempt starts anew.
+        attributes = copy.deepcopy(session.attributes) if session is not None else None
         deadline = time.monotonic() + CONFLICT_DEADLINE
         attempt = 0
         while True:
-            # A fresh copy each time: handlers change the session's attributes in place.
-            envelope = copy.deepcopy(request_envelope) if attempt else request_envelope
+            if attempt and session is not None:
+                session.attributes = copy.deepcopy(attributes)
             try:
-                return self._once(envelope, context, key, person)
+                return self._once(request_envelope, context, key, person)
             except DuplicateDelivery:
-                return self._repeat(app.replies.earlier(key) or "")
+                earlier = app.replies.earlier(key)
+                if earlier is not None:
+                    return self._repeat(earlier)
+                # the other delivery's turn was dropped meanwhile: act on it after all
             except IntegrityError:
                 # Another writer changed the same week first: nothing of this turn was
                 # recorded, so act again on fresh state.
-                attempt += 1
                 if time.monotonic() >= deadline:
                     raise
                 time.sleep(random.uniform(0, min(0.05, 0.002 * 2 ** min(attempt, 10))))
+            attempt += 1
 
     def _once(self, envelope: RequestEnvelope, context: Any, key: str,
               person: str | None) -> ResponseEnvelope:

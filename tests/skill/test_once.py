@@ -47,3 +47,56 @@ def test_reading_todays_step_skips_the_ledger_and_a_dialog_answer_does_not(speak
     assert _count(app, "ss_replies") == before and speaker.pending
     speaker.say(I.YES)  # an answer in a dialog: it may store, so it is kept
     assert _count(app, "ss_replies") == before + 1
+
+
+def test_a_turn_that_loses_a_race_is_acted_again_on_fresh_state(speaker: Speaker, server,
+                                                                 monkeypatch) -> None:
+    """Another device of the same person records into the same week while a turn is
+    being handled: the turn's commit loses on the week's version, nothing of it is
+    recorded, and the edge acts the whole turn again, from the same dialog state."""
+    app, person = server[1], _key(server, speaker)
+    speaker.launch()
+    speaker.say(I.NO)
+    speaker.say(I.LOG_DONE, activity=activity("went for a walk", "walk-around-block"))
+    assert speaker.pending == "mood_after"
+    record, raced = app._record_unit, []
+
+    def racing(unit, reply):  # noqa: ANN001, ANN202
+        if not raced:
+            raced.append(True)
+            with app.outside_unit():
+                app.rate_mood(person, 2)  # the other device, first
+        return record(unit, reply)
+
+    monkeypatch.setattr(app, "_record_unit", racing)
+    said = speaker.say(I.RATE_MOOD, mood="7")
+    assert raced and said.startswith("Thank you, that's a 7.")
+    with app.views.reading() as cur:
+        moods = sorted(r["value"] for r in cur.all("SELECT value FROM ss_moods"))
+    assert moods == [2, 7]  # each recorded once
+
+
+
+def test_a_turn_that_loses_a_race_at_its_commit_is_acted_again(speaker: Speaker, server,
+                                                               monkeypatch) -> None:
+    """The race lost at the very end, where the turn's events and its reply commit
+    together: nothing of the first attempt is recorded, and the second is."""
+    app, person = server[1], _key(server, speaker)
+    speaker.launch()
+    speaker.say(I.NO)
+    record, raced = app._record_unit, []
+
+    def racing(unit, reply):  # noqa: ANN001, ANN202
+        if reply is not None and not raced:
+            raced.append(True)
+            with app.outside_unit():
+                app.rate_mood(person, 2)  # the other device, first, into the same week
+        return record(unit, reply)
+
+    monkeypatch.setattr(app, "_record_unit", racing)
+    said = speaker.say(I.LOG_DONE, activity=activity("went for a walk", "walk-around-block"))
+    assert raced and said.startswith("You walked around the block.")
+    assert speaker.pending == "mood_after"
+    done = [s for s in app.today(person).steps if s.status == "done"]
+    assert [s.activity_id for s in done] == ["walk-around-block"]  # once
+    assert _count(app, "ss_replies") >= 1
