@@ -63,8 +63,23 @@ class ViewsMixin:
         known = self.position()  # no lock: commands apply their own events, so the
         if items and items[-1][1].notification_id <= known:  # projector mostly finds
             return known  # them applied already, and need not queue for the lock
-        with self.writing() as (cur, position):
-            return self.apply_within(cur, position, items)
+        try:
+            # No savepoint on the way: rows written inside one cost PostgreSQL more
+            # (a rebuild writes hundreds of thousands).
+            with self.writing() as (cur, position):
+                return self.apply_within(cur, position, items, savepoints=False)
+        except Exception as e:
+            if _lost_connection(e):
+                raise
+            # A view the database refused (Python failures are set aside above):
+            # again, an event a transaction, each under a savepoint.
+            log.warning("views: a batch failed (%s); applying it an event at a time",
+                        type(e).__name__)
+            position = known
+            for item in items:
+                with self.writing() as (cur, at):
+                    position = self.apply_within(cur, at, [item])
+            return position
 
     def apply_within(self, cur: Any, position: int,
                      items: Sequence[tuple[object, Tracking]], *, savepoints: bool = True) -> int:
@@ -168,6 +183,16 @@ class ViewsMixin:
                 cur.run(f"DELETE FROM {table}")
             self._forget_position(cur)
         self.writer = ViewWriter()
+
+
+def _lost_connection(error: Exception) -> bool:
+    """The store went away (the caller retries the whole thing), as opposed to a view's
+    change the store refused."""
+    from eventsourcing.persistence import InterfaceError, OperationalError
+
+    names = {type(e).__name__ for e in (error, error.__cause__) if e is not None}
+    return isinstance(error, (InterfaceError, OperationalError)) or bool(
+        names & {"OperationalError", "InterfaceError"})
 
 
 class Recording:
