@@ -9,7 +9,8 @@ retried on fresh state (`retried`).
 The rest of the application is inherited, each part beside what it works with:
 loading a person and their weeks (domain/loading.py), the queries
 (domain/queries.py), catching the views up and rebuilding them
-(domain/projections/catchup.py) and table setup (domain/store/tables.py).
+(domain/projections/catchup.py), table setup (domain/store/tables.py), a turn's unit
+of work (domain/unit.py) and how the library is set up (domain/store/wiring.py).
 """
 
 from __future__ import annotations
@@ -25,12 +26,10 @@ from datetime import date, time
 from typing import Any, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
-from eventsourcing.utils import Environment
+from eventsourcing.persistence import IntegrityError
 
 from domain import validation as valid
 from domain.activity import activity_fields
-from domain.catalogue import Activity
 from domain.clock import Clock, SystemClock, local_date, week_id, zone
 from domain.errors import InvalidChoice, InvalidText, NotEnrolled
 from domain.person import Person, person_id
@@ -40,13 +39,12 @@ from domain.queries import Queries
 from domain.results import StepView
 from domain.store.erasure import erase_person
 from domain.store.replies import Replies
-from domain.store.postgres import LeanRepository
 from domain.store.settings import eventsourcing_env, is_postgres, store_url
 from domain.store.tables import Tables, creating_tables, prepare
+from domain.store.wiring import Wiring
 from domain.unit import CURRENT, Units
-from domain.transcodings import DataclassAsDict, DateAsISO, TimeAsISO, TupleAsList
 from domain.vocabulary import ANYTIME, BARRIERS, KINDS, LIFE_AREAS, MOOD_MOMENTS
-from domain.week import Step, Week
+from domain.week import Week
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -79,7 +77,7 @@ def retried(command: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-class SmallSteps(Queries, CatchUp, Tables, Units, Application):
+class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
     name = "SmallSteps"
     snapshotting_intervals = {Person: 50, Week: 50}  # noqa: RUF012
 
@@ -118,45 +116,6 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Application):
                    create_tables: bool = True, sync_views: bool = True) -> SmallSteps:
         return cls(eventsourcing_env(url), clock, create_tables=create_tables,
                    sync_views=sync_views)
-
-    def construct_env(self, name: str, env: Any = None) -> Environment:
-        """The library's settings from `env` alone (the library would also read the
-        process environment)."""
-        cls = type(self)
-        snapshots = cls.is_snapshotting_enabled or cls.snapshotting_intervals
-        settings = {"IS_SNAPSHOTTING_ENABLED": "y"} if snapshots else {}
-        return Environment(name, {**dict(cls.env), **settings, **(env or {})})
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-        transcoder.register(TimeAsISO())
-        transcoder.register(TupleAsList())
-        # Aggregate state that snapshots carry.
-        transcoder.register(DataclassAsDict(Step, "week_step"))
-        transcoder.register(DataclassAsDict(Activity, "activity"))
-
-    def construct_repository(self) -> LeanRepository:
-        # No aggregate cache: after "delete my data" another process's cached copy
-        # would come back to life.
-        return LeanRepository(event_store=self.events, snapshot_store=self.snapshots)
-
-    def _record(self, processing_event: Any) -> Any:
-        """Record a command's events and, in the same transaction, apply them to the
-        views (``ViewsMixin.recording``): one commit for both, and the person's next
-        query finds the views current without applying anyone's events."""
-        processing_event.saved_kwargs["views"] = self.views.recording(
-            processing_event.events, apply=self.sync_views)
-        return super()._record(processing_event)
-
-    def _take_snapshots(self, processing_event: Any) -> None:
-        # Events are already committed when snapshots are taken: a snapshot that
-        # cannot be written must not make a stored command look failed (a caller
-        # would retry it and store it twice). Loads simply replay a little more.
-        try:
-            super()._take_snapshots(processing_event)
-        except Exception:  # noqa: BLE001
-            log.exception("snapshot not taken; events are stored")
 
     # -- enrolment, values, repertoire -----------------------------------------
 
