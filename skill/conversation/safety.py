@@ -18,15 +18,20 @@ from importlib import resources
 
 @dataclass(frozen=True)
 class CrisisLine:
-    locale: str
+    locale: str | None  # None: a locale the table has no line for
     name: str
-    number: str  # as written on a card
-    spoken: str  # as said aloud
     how: str  # "call or text", "call"
-    emergency: str
-    emergency_spoken: str
     checked: date
     source: str
+    number: str | None = None  # as written on a card; None where the country is unknown
+    spoken: str | None = None  # as said aloud
+    emergency: str | None = None
+    emergency_spoken: str | None = None
+
+    @property
+    def known(self) -> bool:
+        """Whether this is a country's own line (else: "your local emergency number")."""
+        return self.number is not None
 
 
 @lru_cache(maxsize=1)
@@ -45,9 +50,15 @@ def crisis_lines() -> dict[str, CrisisLine]:
 
 
 def crisis_line(locale: str | None) -> CrisisLine:
-    """The line for a request's locale; an unknown locale gets the fallback's."""
-    lines = crisis_lines()
-    return lines.get(locale or "", lines[_table()["fallback_locale"]])
+    """The line for a request's locale. A locale the table has no line for hears "your
+    local emergency number": never another country's number, which could be wrong or
+    unreachable where the person is."""
+    line = crisis_lines().get(locale or "")
+    if line is not None:
+        return line
+    entry = _table()["elsewhere"]
+    return CrisisLine(locale=None, checked=date.fromisoformat(entry["checked"]),
+                      **{k: v for k, v in entry.items() if k != "checked"})
 
 
 # First-person crisis language. Broad on purpose: a false alarm costs a kind

@@ -59,11 +59,14 @@ def _tidy(text: str) -> str:
 class Speech:
     """One locale's speech: each part from the locale's module, else from `en_GB`."""
 
-    def __init__(self, module: ModuleType):
+    def __init__(self, module: ModuleType, request_locale: str | None = None):
         def part(name: str):  # noqa: ANN202
             return getattr(module, name, getattr(en_GB, name))
 
         self.locale: str = module.LOCALE
+        # The request's own locale: whose crisis line to give (the speech module's
+        # locale where none is given).
+        self.request_locale: str | None = request_locale or module.LOCALE
         self.text: dict[str, str | tuple[str, str]] = part("TEXT")
         self.words: dict = part("WORDS")
         self.spelling: dict[str, str] = part("SPELLING")
@@ -175,18 +178,37 @@ class Speech:
         rounded = round(value, 1)
         return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
 
-    def crisis_fields(self) -> dict[str, str]:
-        line = crisis_line(self.locale)
-        return {"line": line.name, "number": line.spoken, "how": line.how,
-                "emergency": line.emergency_spoken}
+    def crisis(self, key: str) -> tuple[str, dict[str, str]]:
+        """A crisis turn's key and fields, with the line of the request's country, or
+        the turn that names "your local emergency number" where the country's line is
+        not known (``<key>_local``)."""
+        line = crisis_line(self.request_locale)
+        if not line.known:
+            return f"{key}_local", {}
+        return key, {"line": line.name, "number": line.spoken, "how": line.how,
+                     "emergency": line.emergency_spoken}
 
-    def crisis_card_fields(self) -> dict[str, str]:
-        line = crisis_line(self.locale)
-        return {"line": line.name, "number": line.number, "how": line.how,
-                "emergency": line.emergency}
+    def crisis_card(self) -> str:
+        """The crisis card's text, the numbers as written."""
+        line = crisis_line(self.request_locale)
+        if not line.known:
+            return self.phrase("crisis_card_local")
+        return self.phrase("crisis_card", line=line.name, number=line.number, how=line.how,
+                           emergency=line.emergency)
+
+    def crisis_fields(self) -> dict[str, str]:
+        """The fields of a crisis turn with a known line (see ``crisis``)."""
+        return self.crisis("crisis")[1]
+
+
+# English locales without speech of their own, spoken as their nearest neighbour's
+# (spelling, dates): their crisis lines still come from their own country, or none.
+NEIGHBOURS = {"en-IE": "en-GB", "en-NZ": "en-AU"}
 
 
 @cache
 def speech_for(locale: str | None) -> Speech:
-    """The speech of a request's locale; an unknown one speaks American English."""
-    return Speech(MODULES.get(locale or "", MODULES[DEFAULT_LOCALE]))
+    """The speech of a request's locale; an unknown one speaks American English (and
+    names the local emergency number, not an American line)."""
+    module = MODULES.get(NEIGHBOURS.get(locale or "", locale or ""), MODULES[DEFAULT_LOCALE])
+    return Speech(module, request_locale=locale)

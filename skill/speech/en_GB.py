@@ -19,6 +19,7 @@ LOCALE = "en-GB"
 FRAGMENTS = {
     "rate_enjoyment", "rate_mastery", "lift_up", "lift_same", "lift_down", "lift_none",
     "summary_card", "summary_card_title", "today_card_title", "crisis_card_title", "crisis_card",
+    "crisis_card_local",
     "this_week", "last_week", "sign_no_steps_for_days", "sign_mood_falling", "sign_not_started",
 }
 FRAGMENT_PREFIXES = ("barrier_", "summary_", "observe_", "adjust_")
@@ -301,6 +302,20 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "crisis_leave": "Okay. The number is in your Alexa app: {line}, {number}. Please reach out to them. Take care.",
     "crisis_card_title": "Help is available",
     "crisis_card": "{line}: {number} ({how}). In an emergency: {emergency}. You're not alone.",
+    # Where the country's line is not known: never another country's number.
+    "crisis_local": (
+        "I'm glad you told me, you're not alone. Please call your local emergency number "
+        "now, or a crisis line where you are. Shall I stay quietly with you?",
+        "I'm still here. Please call your local emergency number. Shall I stay with you?",
+    ),
+    "crisis_stay_local": (
+        "I'm here. Take all the time you need. You can call your local emergency number, any time.",
+        "I'm still here. You can call your local emergency number, any time.",
+    ),
+    "crisis_leave_local": ("Okay. Please call your local emergency number, or a crisis line "
+                           "where you are. Take care."),
+    "crisis_card_local": ("Please call your local emergency number, or a crisis line where "
+                          "you are. You're not alone."),
     # -- built-ins ----------------------------------------------------------------------
     "help": (
         "I help you plan small, meaningful steps and notice how they affect your mood. Try "

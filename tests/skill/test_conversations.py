@@ -362,6 +362,26 @@ def test_crisis_is_answered_first_with_the_locales_line(server, clock, locale, n
     assert number in leave and not speaker.open
 
 
+@pytest.mark.parametrize(("locale", "heard", "never"), [
+    ("en-IE", ("Samaritans", "one one six, one two three", "one one two"), ("nine one one",)),
+    ("en-NZ", ("your local emergency number",), ("thirteen", "triple zero", "nine eight")),
+    ("de-DE", ("your local emergency number",), ("nine eight eight", "nine one one")),
+])
+def test_crisis_from_a_locale_without_its_own_model_names_its_own_country_or_none(
+        server, clock, locale, heard, never):
+    """Never another country's number: Ireland hears Ireland's line; a country whose
+    line the skill does not know hears "your local emergency number", on the card too."""
+    speaker = Speaker(server[0], clock, locale=locale)
+    said = speaker.say(I.CRISIS)
+    assert all(words in said for words in heard), said
+    assert not any(words in said for words in never), said
+    card = speaker.card["content"]
+    assert not any(n in card for n in ("988", "911", "13 11 14", "000")), card
+    assert speaker.open and speaker.pending == "crisis"
+    leave = speaker.say(I.STOP)
+    assert heard[0] in leave and not any(words in leave for words in never)
+
+
 @pytest.mark.parametrize(("intent", "slot", "words"), [
     (I.NAME_VALUE, "value", "what matters is that i want to die"),
     (I.LOG_NOT_DONE, "barrier", "i don't want to be alive anymore"),

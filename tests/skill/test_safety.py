@@ -58,9 +58,33 @@ def test_the_table_records_when_each_line_was_checked() -> None:
         assert isinstance(line.checked, date) and line.source
 
 
-def test_an_unknown_locale_still_gets_a_line() -> None:
-    assert crisis_line("de-DE").number == "988"
-    assert crisis_line(None).number == "988"
+def test_an_unknown_locale_hears_its_local_emergency_number_never_another_countrys() -> None:
+    for locale in ("de-DE", "en-NZ", "xx", None):
+        line = crisis_line(locale)
+        assert not line.known and line.name == "your local emergency number"
+        assert line.number is None and line.emergency is None
+
+
+@pytest.mark.parametrize("locale, heard, never", [
+    ("en-IE", ["Samaritans", "one one six, one two three", "one one two"], ["nine one one"]),
+    ("en-NZ", ["your local emergency number"], ["thirteen, eleven", "triple zero", "988"]),
+    ("de-DE", ["your local emergency number"], ["nine eight eight", "nine one one"]),
+])
+def test_the_crisis_answer_names_the_requests_own_country_or_none(locale, heard, never) -> None:
+    from skill.speech import speech_for
+
+    speech = speech_for(locale)
+    for key in ("crisis", "crisis_stay", "crisis_leave"):
+        first = key == "crisis"  # the emergency number is given with the first answer
+        key, fields = speech.crisis(key)
+        said = speech.turn(key, **fields).text
+        for words in heard if first else heard[:2]:
+            assert words in said, (locale, key, said)
+        for words in never:
+            assert words not in said, (locale, key, said)
+    card = speech.crisis_card()
+    assert not any(number in card for number in ("988", "911", "13 11 14", "000")) \
+        or locale == "en-IE" and "116 123" in card
 
 
 MODELS = Path(__file__).resolve().parents[2] / "interaction-models" / "interactionModels" / "custom"

@@ -27,8 +27,9 @@ def crisis_reply(turn: Turn) -> Response:
     speech = turn.speech
     turn.session[CRISIS] = True
     turn.expect(DialogState.CRISIS)
-    turn.card("crisis_card_title", speech.phrase("crisis_card", **speech.crisis_card_fields()))
-    return turn.say("crisis", **speech.crisis_fields())
+    turn.card("crisis_card_title", speech.crisis_card())
+    key, fields = speech.crisis("crisis")
+    return turn.say(key, **fields)
 
 
 class CrisisIntentHandler(IntentHandler):
@@ -55,7 +56,8 @@ class CrisisInSlotHandler(AbstractRequestHandler):
 @answers(I.YES, DialogState.CRISIS)
 def stay(turn: Turn) -> Response:
     turn.expect(DialogState.CRISIS)
-    return turn.say("crisis_stay", **turn.speech.crisis_fields())
+    key, fields = turn.speech.crisis("crisis_stay")
+    return turn.say(key, **fields)
 
 
 @answers(I.NO, DialogState.CRISIS)
@@ -63,5 +65,6 @@ def stay(turn: Turn) -> Response:
 @answers(I.CANCEL, DialogState.CRISIS)
 def leave(turn: Turn) -> Response:
     speech = turn.speech
-    turn.card("crisis_card_title", speech.phrase("crisis_card", **speech.crisis_card_fields()))
-    return turn.say("crisis_leave", **speech.crisis_fields())
+    turn.card("crisis_card_title", speech.crisis_card())
+    key, fields = speech.crisis("crisis_leave")
+    return turn.say(key, **fields)
