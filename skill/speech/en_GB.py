@@ -292,12 +292,19 @@ TEXT: dict[str, str | tuple[str, str]] = {
     # -- safety -------------------------------------------------------------------------
     "crisis": (
         "I'm glad you told me, you're not alone. Please {how} {line} on {number} now, "
-        "or {emergency} in an emergency. Shall I stay quietly with you?",
-        "I'm still here. You can reach {line} on {number}. Shall I stay with you?",
+        "or {emergency} in an emergency. Shall I say it again?",
+        "You can reach {line} on {number}, any time. Shall I say it again?",
     ),
     "crisis_stay": (
-        "I'm here. Take all the time you need. You can reach {line} on {number}, any time.",
-        "I'm still here. You can reach {line} on {number}, any time.",
+        "{line}: {number}. They're there any time, day or night. You can say stop when "
+        "you're ready.",
+        "You can reach {line} on {number}, any time.",
+    ),
+    # Any other answer while the crisis holds: the line again, never a small step.
+    "crisis_again": (
+        "I'm still here, but I can't stay on the line like a person can. You can "
+        "{how} {line} on {number}, any time. Say stop when you're ready.",
+        "You can reach {line} on {number}, any time.",
     ),
     "crisis_leave": "Okay. The number is in your Alexa app: {line}, {number}. Please reach out to them. Take care.",
     "crisis_card_title": "Help is available",
@@ -305,12 +312,18 @@ TEXT: dict[str, str | tuple[str, str]] = {
     # Where the country's line is not known: never another country's number.
     "crisis_local": (
         "I'm glad you told me, you're not alone. Please call your local emergency number "
-        "now, or a crisis line where you are. Shall I stay quietly with you?",
-        "I'm still here. Please call your local emergency number. Shall I stay with you?",
+        "now, or a crisis line where you are. Shall I say it again?",
+        "You can call your local emergency number, any time. Shall I say it again?",
     ),
     "crisis_stay_local": (
-        "I'm here. Take all the time you need. You can call your local emergency number, any time.",
-        "I'm still here. You can call your local emergency number, any time.",
+        "Please call your local emergency number, or a crisis line where you are. They're "
+        "there any time. You can say stop when you're ready.",
+        "You can call your local emergency number, any time.",
+    ),
+    "crisis_again_local": (
+        "I'm still here, but I can't stay on the line like a person can. You can call "
+        "your local emergency number, any time. Say stop when you're ready.",
+        "You can call your local emergency number, any time.",
     ),
     "crisis_leave_local": ("Okay. Please call your local emergency number, or a crisis line "
                            "where you are. Take care."),

@@ -353,13 +353,33 @@ def test_crisis_is_answered_first_with_the_locales_line(server, clock, locale, n
     speaker = Speaker(server[0], clock, locale=locale)
     said = speaker.say(I.CRISIS)
     assert number in said and emergency in said
-    assert said.endswith("Shall I stay quietly with you?") and speaker.open
+    # Honest about what a speaker can do: it offers the number again, not company.
+    assert said.endswith("Shall I say it again?") and speaker.open
+    assert "stay quietly" not in said
     assert "How about" not in said and "small step" not in said
     assert speaker.card["title"] == "Help is available"
     stay = speaker.say(I.YES)
-    assert stay.startswith("I'm here.") and number in stay and speaker.open
+    assert number in stay and "any time" in stay and speaker.open
     leave = speaker.say(I.STOP)
     assert number in leave and not speaker.open
+
+
+def test_while_the_crisis_holds_every_answer_but_stop_gives_the_line_again(speaker: Speaker):
+    """No small step, no cheerful prompt, in the middle of a crisis: whatever the person
+    says next (short of leaving), the line again, honestly."""
+    start(speaker)
+    speaker.say(I.CRISIS)
+    for intent, slots in ((I.GET_SMALL_STEP, {}), (I.WEEKLY_SUMMARY, {}),
+                          (I.RATE_MOOD, {"mood": "2"}), (I.FALLBACK, {}),
+                          (I.SOMETHING_ELSE, {}), (I.HELP, {})):
+        said = speaker.say(intent, **slots)
+        assert "one one six, one two three" in said, (intent, said)
+        assert "can't stay on the line like a person can" in said
+        assert "small step" not in said and speaker.pending == "crisis", (intent, said)
+    again = speaker.say(I.REPEAT)
+    assert "one one six, one two three" in again
+    leave = speaker.say(I.STOP)
+    assert "one one six, one two three" in leave and not speaker.open
 
 
 @pytest.mark.parametrize(("locale", "heard", "never"), [

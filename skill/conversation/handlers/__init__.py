@@ -30,6 +30,7 @@ def intent_handlers() -> list[AbstractRequestHandler]:
 def request_handlers() -> list[AbstractRequestHandler]:
     return [
         safety.CrisisIntentHandler(), safety.CrisisInSlotHandler(),
+        safety.CrisisHoldsHandler(),
         PendingAnswerHandler(),
         launch.LaunchHandler(),
         *intent_handlers(),

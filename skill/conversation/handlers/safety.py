@@ -10,7 +10,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from skill.conversation.base import CRISIS, IntentHandler, Turn, answers
+from skill.conversation.base import CRISIS, PENDING, IntentHandler, Turn, answers
 from skill.conversation.safety import is_crisis_language
 from skill.conversation.states import DialogState
 from skill.model import I
@@ -51,6 +51,28 @@ class CrisisInSlotHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return crisis_reply(Turn(handler_input))
+
+
+class CrisisHoldsHandler(AbstractRequestHandler):
+    """While the crisis state holds, every request but the ones that leave it (or say
+    the line again) answers with the line again: never a small step or a cheerful
+    prompt in the middle of it."""
+
+    LEAVE_OR_REPEAT = frozenset({I.YES, I.NO, I.STOP, I.CANCEL, I.REPEAT, I.CRISIS})
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        pending = handler_input.attributes_manager.session_attributes.get(PENDING) or {}
+        return (pending.get("what") == DialogState.CRISIS
+                and handler_input.request_envelope.request.intent.name
+                not in self.LEAVE_OR_REPEAT)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input)
+        turn.expect(DialogState.CRISIS)
+        key, fields = turn.speech.crisis("crisis_again")
+        return turn.say(key, **fields)
 
 
 @answers(I.YES, DialogState.CRISIS)
