@@ -100,6 +100,11 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Which step did you do? For example, say 'I made my bed'.",
         "Which step did you do?",
     ),
+    "not_logged": (
+        "Thanks for telling me. I haven't marked anything as done. You can ask for a "
+        "smaller step, or say 'I need support now' if things feel too much.",
+        "You can ask for a smaller step, or say 'I need support now'.",
+    ),
     "already_done": "You've already logged {title} today. Nice work.",
     "mood_after": "Thank you, that's a {mood}. {lift}",
     "mood_after_rate": (

@@ -340,6 +340,48 @@ def test_disabling_the_skill_removes_the_accounts_data(speaker: Speaker, server)
     assert not server[1].is_enrolled(person)
 
 
+@pytest.mark.parametrize("words", [
+    "feel hopeless", "don't know", "forgot", "couldn't", "need help", "didn't feel like it",
+    "dunno four", "still need to make my bed",
+])
+def test_a_feeling_or_a_not_is_never_logged_as_done(speaker: Speaker, server, words):
+    """The sample "I {activity}" catches feelings and refusals; the words name no step,
+    so nothing is logged, whatever step is waiting (the one just taken included)."""
+    start(speaker)  # "yes": make your bed is added for today and under discussion
+    said = speaker.say(I.LOG_DONE, activity=activity(words, None))
+    assert "haven't marked anything as done" in said and speaker.open
+    assert "How do you feel now" not in said
+    steps = server[1].today(_key(server, speaker)).steps
+    assert [s.status for s in steps] == ["pending"]
+
+
+def test_words_that_name_no_step_get_asked_which_not_logged(speaker: Speaker, server):
+    start(speaker)
+    said = speaker.say(I.LOG_DONE, activity=activity("ate a sandwich", None))
+    assert said.startswith("Which step did you do?") and speaker.pending == "which_done"
+    assert [s.status for s in server[1].today(_key(server, speaker)).steps] == ["pending"]
+    said = speaker.say(I.LOG_DONE, activity=activity("made my bed", "make-bed"))
+    assert said.startswith("You made your bed.")
+
+
+def test_i_did_it_with_two_steps_waiting_and_none_discussed_asks_which(speaker: Speaker,
+                                                                       server):
+    start(speaker)
+    speaker.end()
+    person = _key(server, speaker)
+    server[1].schedule_step(person, "water-plants", server[1].today(person).day, "evening")
+    said = speaker.say(I.LOG_DONE)  # a new session: nothing under discussion
+    assert said.startswith("Which step did you do?")
+    assert {s.status for s in server[1].today(person).steps} == {"pending"}
+
+
+def test_i_did_it_with_one_step_waiting_logs_that_step(speaker: Speaker, server):
+    start(speaker)
+    speaker.end()
+    said = speaker.say(I.LOG_DONE)  # a new session; the only step waiting today
+    assert said.startswith("You made your bed.")
+
+
 # -- safety --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("locale", "number", "emergency"), [

@@ -3,6 +3,7 @@ not today (then what got in the way, and a smaller version or another time)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from ask_sdk_model import Response
@@ -30,14 +31,26 @@ class LogDoneHandler(IntentHandler):
     intents = (I.LOG_DONE,)
 
     def respond(self, turn: Turn) -> Response:
+        """Nothing is logged on a guess: a step is logged when the person named it, or
+        when the turn is about exactly one step (the one under discussion, or the only
+        one waiting today); words that name no step are never a log."""
         person = turn.ctx.person
         turn.ctx.profile()
-        activity = turn.slot_id(I.ACTIVITY)
+        activity, heard = turn.slot_id(I.ACTIVITY), turn.slot_value(I.ACTIVITY)
+        if activity is None and heard is not None:
+            if NOT_A_STEP.search(heard):  # "I feel hopeless", "I don't know", "I couldn't"
+                turn.clear()
+                return turn.say("not_logged")
+            turn.expect(DialogState.WHICH_DONE)  # "I ate a sandwich": which step was it?
+            return turn.say("which_step_done")
         try:
             if activity is not None:
                 step = turn.app.log_done(person, activity=activity)
             else:
-                step = turn.app.log_done(person, step_id=_open_focus(turn))
+                step_id = _open_focus(turn) or _only_waiting(turn)
+                if step_id is None:
+                    raise NoStepToLog("which step is not clear")
+                step = turn.app.log_done(person, step_id=step_id)
         except (NoStepToLog, UnknownActivity):
             turn.expect(DialogState.WHICH_DONE)
             return turn.say("which_step_done")
@@ -48,6 +61,20 @@ class LogDoneHandler(IntentHandler):
         turn.expect(DialogState.MOOD_AFTER, step=step.step_id)
         return turn.say("done_ask_mood",
                         done=turn.speech.done(step.activity_id, step.title, step.is_smaller))
+
+
+# Words that tell of a feeling, of not doing, or of not knowing: never a step done.
+NOT_A_STEP = re.compile(
+    r"\b(feel|feeling|felt|hopeless|helpless|sad|awful|terrible|bad|low|down|tired|"
+    r"don'?t|didn'?t|couldn'?t|can'?t|cannot|won'?t|wasn'?t|not|never|no|nothing|"
+    r"forgot|forget|dunno|know|help|need|still|later|going to|gonna|yesterday)\b",
+    re.IGNORECASE)
+
+
+def _only_waiting(turn: Turn) -> str | None:
+    """Today's one step still waiting, if there is exactly one."""
+    waiting = [s for s in turn.app.today(turn.ctx.profile()).steps if s.status == "pending"]
+    return waiting[0].step_id if len(waiting) == 1 else None
 
 
 def _open_focus(turn: Turn) -> str | None:
