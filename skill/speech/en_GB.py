@@ -148,6 +148,10 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "From zero to ten, how do you feel right now?",
         "How do you feel right now, from zero to ten?",
     ),
+    "mood_not_heard": (
+        "Sorry, I didn't catch the number. From zero to ten, how do you feel right now?",
+        "From zero to ten, how do you feel right now?",
+    ),
     "mood_invalid": (
         "Any number from zero to ten is fine. How do you feel right now?",
         "Just a number from zero to ten. How do you feel right now?",

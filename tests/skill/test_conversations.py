@@ -92,7 +92,8 @@ def test_done_then_mood_after_asks_again_kindly_for_eleven_and_banana(speaker: S
     assert speaker.say(I.LOG_DONE) == "You made your bed. How do you feel now, from zero to ten?"
     assert speaker.pending == "mood_after"
     assert speaker.say(I.RATE_MOOD, mood="11").startswith("Any number from zero to ten is fine")
-    assert speaker.say(I.RATE_MOOD, mood="?").startswith("Any number from zero to ten is fine")
+    # "?" is what Alexa sends when it could not tell: not heard, so no lecture.
+    assert speaker.say(I.RATE_MOOD, mood="?").startswith("Sorry, I didn't catch the number.")
     assert speaker.say(I.FALLBACK).startswith("Any number from zero to ten is fine")
     assert speaker.pending == "mood_after"
     said = speaker.say(I.RATE_MOOD, mood="7")
@@ -338,6 +339,21 @@ def test_disabling_the_skill_removes_the_accounts_data(speaker: Speaker, server)
     event.pop("session")
     speaker.send(event)
     assert not server[1].is_enrolled(person)
+
+
+@pytest.mark.parametrize(("heard", "value"), [
+    ("six", 6), ("about a five", 5), ("a seven out of ten", 7), ("I dunno, four?", 4),
+    ("10", 10), ("zero", 0),
+])
+def test_a_mood_said_in_words_is_taken(speaker: Speaker, server, heard, value):
+    """Alexa sends digits when it heard a number; test tools, the console and people's
+    fragments carry the words: a heard number never gets a lecture."""
+    start(speaker)
+    speaker.say(I.LOG_DONE)
+    said = speaker.say(I.RATE_MOOD, mood=heard)
+    assert said.startswith(f"Thank you, that's a {value}."), said
+    step = server[1].today(_key(server, speaker)).steps[0]
+    assert step.mood_after == value
 
 
 @pytest.mark.parametrize("words", [

@@ -17,14 +17,36 @@ from skill.conversation.states import DialogState
 from skill.model import I
 
 
+# Number words as people say them; Alexa sends digits when it heard a number, test
+# tools and the console the words as heard.
+NUMBER_WORDS = {"zero": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4,
+                "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "eleven": 11, "twelve": 12}
+
+
+def spoken_number(heard: str | None) -> int | None:
+    """The first number in what was heard: "6", "six", "about a five", "a seven out of
+    ten", "I dunno, four?". None when none was heard (Alexa sends "?" when it could
+    not tell)."""
+    for token in re.findall(r"\d+|[a-z]+", (heard or "").lower()):
+        if token.isdigit():
+            return int(token)
+        if token in NUMBER_WORDS:
+            return NUMBER_WORDS[token]
+    return None
+
+
 def mood_value(turn: Turn, slot: str = I.MOOD) -> int | None:
     """A 0–10 number from a slot, or None for anything else ("eleven", "banana")."""
-    heard = turn.slot_value(slot)
-    try:
-        value = int(heard) if heard is not None else None
-    except ValueError:
-        return None
+    value = spoken_number(turn.slot_value(slot))
     return value if value is not None and MIN_SCALE <= value <= MAX_SCALE else None
+
+
+def not_a_mood(turn: Turn, slot: str = I.MOOD) -> str:
+    """What to say when no mood came: when Alexa could not tell what was said ("?", or
+    nothing), that it was not caught; otherwise ("eleven", "banana"), the range."""
+    heard = turn.slot_value(slot)
+    return "mood_not_heard" if heard is None or heard.strip(" ?") == "" else "mood_invalid"
 
 
 class LogDoneHandler(IntentHandler):
@@ -87,7 +109,7 @@ def _open_focus(turn: Turn) -> str | None:
 def mood_after(turn: Turn) -> Response:
     value = mood_value(turn)
     if value is None:
-        return turn.say("mood_invalid")
+        return turn.say(not_a_mood(turn))
     person, step_id = turn.ctx.person, turn.pending["step"]
     turn.app.rate_mood(person, value, step_id=step_id, moment="after")
     step = find_step(turn, step_id)

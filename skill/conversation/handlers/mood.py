@@ -5,7 +5,7 @@ from __future__ import annotations
 from ask_sdk_model import Response
 
 from skill.conversation.base import IntentHandler, Turn, answers
-from skill.conversation.handlers.log import mood_value
+from skill.conversation.handlers.log import mood_value, not_a_mood
 from skill.conversation.states import DialogState
 from skill.model import I
 
@@ -19,7 +19,7 @@ class RateMoodHandler(IntentHandler):
         value = mood_value(turn)
         if value is None:
             turn.expect(DialogState.MOOD)
-            return turn.say("mood_invalid")
+            return turn.say(not_a_mood(turn))
         turn.ctx.profile()
         turn.app.rate_mood(turn.ctx.person, value)
         turn.expect(DialogState.WANT_STEP)
