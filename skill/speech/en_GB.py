@@ -101,9 +101,15 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Which step did you do?",
     ),
     "not_logged": (
-        "Thanks for telling me. I haven't marked anything as done. You can ask for a "
+        "Thanks for telling me. I didn't log anything just now. You can ask for a "
         "smaller step, or say 'I need support now' if things feel too much.",
         "You can ask for a smaller step, or say 'I need support now'.",
+    ),
+    # A feeling, or not knowing, in answer to the mood question after a step.
+    "mood_feeling": (
+        "That's okay, a number isn't needed. You can give me one from zero to ten, or say "
+        "'I need support now' if things feel too much.",
+        "You can give me a number from zero to ten, or say no thanks.",
     ),
     "already_done": "You've already logged {title} today. Nice work.",
     "mood_after": "Thank you, that's a {mood}. {lift}",

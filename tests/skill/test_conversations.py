@@ -365,10 +365,24 @@ def test_a_feeling_or_a_not_is_never_logged_as_done(speaker: Speaker, server, wo
     so nothing is logged, whatever step is waiting (the one just taken included)."""
     start(speaker)  # "yes": make your bed is added for today and under discussion
     said = speaker.say(I.LOG_DONE, activity=activity(words, None))
-    assert "haven't marked anything as done" in said and speaker.open
+    assert "didn't log anything just now" in said and speaker.open
     assert "How do you feel now" not in said
     steps = server[1].today(_key(server, speaker)).steps
     assert [s.status for s in steps] == ["pending"]
+
+
+@pytest.mark.parametrize("words", ["don't know", "feel hopeless"])
+def test_a_feeling_at_the_mood_question_leaves_the_step_done_and_says_so_truly(
+        speaker: Speaker, server, words):
+    """After "I did it", the mood question may be answered with a feeling: the step
+    stays done, nothing claims otherwise, and a number can still be given."""
+    start(speaker)
+    speaker.say(I.LOG_DONE)
+    said = speaker.say(I.LOG_DONE, activity=activity(words, None))
+    assert "a number isn't needed" in said and "haven't marked" not in said
+    assert speaker.pending == "mood_after"
+    assert [s.status for s in server[1].today(_key(server, speaker)).steps] == ["done"]
+    assert speaker.say(I.RATE_MOOD, mood="4").startswith("Thank you, that's a 4.")
 
 
 def test_words_that_name_no_step_get_asked_which_not_logged(speaker: Speaker, server):

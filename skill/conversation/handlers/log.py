@@ -61,6 +61,8 @@ class LogDoneHandler(IntentHandler):
         activity, heard = turn.slot_id(I.ACTIVITY), turn.slot_value(I.ACTIVITY)
         if activity is None and heard is not None:
             if NOT_A_STEP.search(heard):  # "I feel hopeless", "I don't know", "I couldn't"
+                if turn.pending.get("what") == DialogState.MOOD_AFTER:
+                    return turn.say("mood_feeling")  # the step stays done; still asked
                 turn.clear()
                 return turn.say("not_logged")
             turn.expect(DialogState.WHICH_DONE)  # "I ate a sandwich": which step was it?
