@@ -67,6 +67,7 @@ def crisis_line(locale: str | None) -> CrisisLine:
 _PATTERNS = [
     r"\b(want|wanna|wish|going|gonna|need|ready|plan(ning)?|thinking( about)?|tempted)\b.{0,20}\b(die|dying|be dead|end it( all)?|end (my|this) life|kill (my ?self|me)|not (be )?(here|alive|exist))\b",
     r"\bkill(ing)? my ?self\b",
+    r"^(?:i (?:just )?(?:want|wanna) to )?(?:just )?end it\W*$",  # a whole answer: "end it"
     r"\b(hurt|harm|cut|cutting|hurting|harming) (my ?self|myself)\b",
     r"\bself[- ]?harm",
     r"\bsuicid",
@@ -119,6 +120,17 @@ def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("`", "'")
     text = re.sub(r"[^a-z0-9' -]+", " ", text)
     return " ".join(text.split())
+
+
+# A whole free-text answer of one ambiguous word: not a crisis on its own ("my plants
+# are dead" is not one), but enough to ask gently whether the person is safe.
+_AMBIGUOUS = re.compile(r"^(?:(?:i'?m|i am|im|feel|feeling|just|so|all|totally|pretty much)\s+)*"
+                        r"(dead|gone|dead inside)$")
+
+
+def is_ambiguous_risk(text: str | None) -> bool:
+    """True when a free-text answer is, as a whole, a single word that may mean risk."""
+    return bool(text) and bool(_AMBIGUOUS.match(normalise(text).strip(" .!?")))
 
 
 def is_crisis_language(text: str | None) -> bool:

@@ -44,4 +44,5 @@ class DialogState(StrEnum):
     SET_PIN = "set_pin"  # which PIN to set?
     PIN = "pin"  # the PIN before the summary
     # safety
-    CRISIS = "crisis"  # the crisis line given: stay on quietly?
+    CRISIS = "crisis"  # the crisis line given: say it again?
+    SAFETY_CHECK = "safety_check"  # one ambiguous word ("dead", "gone"): are you safe?

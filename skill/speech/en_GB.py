@@ -315,6 +315,12 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "you're ready.",
         "You can reach {line} on {number}, any time.",
     ),
+    "safety_check": (
+        "It sounded like things might be very hard. Are you safe right now?",
+        "Are you safe right now?",
+    ),
+    "safety_ok": ("I'm glad. If things get too much, say 'I need support now', any time, "
+                  "and I'll give you the number to call. Take care."),
     # Any other answer while the crisis holds: the line again, never a small step.
     "crisis_again": (
         "I'm still here, but I can't stay on the line like a person can. You can "

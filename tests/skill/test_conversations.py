@@ -489,6 +489,43 @@ def test_crisis_words_in_a_free_text_slot_get_the_crisis_answer(speaker: Speaker
     assert [s.status for s in week.steps] == ["pending"]  # nothing else was done with it
 
 
+@pytest.mark.parametrize("word", ["dead", "gone", "I'm dead"])
+def test_one_ambiguous_word_as_an_answer_asks_gently_if_the_person_is_safe(
+        speaker: Speaker, server, word):
+    """'What got in the way?' answered with one ambiguous word: not stored as a barrier,
+    not a crisis yet, but a gentle check; "no" gives the line at once."""
+    start(speaker)
+    speaker.say(I.LOG_NOT_DONE)
+    said = speaker.say(I.BARRIER, barrier=custom(word, None, "BarrierType"))
+    assert said.endswith("Are you safe right now?") and speaker.pending == "safety_check"
+    steps = server[1].today(_key(server, speaker)).steps
+    assert [s.barrier for s in steps] == [None]
+    crisis = speaker.say(I.NO)
+    assert "one one six, one two three" in crisis and speaker.pending == "crisis"
+
+
+def test_safe_after_the_check_names_help_once_and_ends_kindly(speaker: Speaker):
+    start(speaker)
+    speaker.say(I.NAME_VALUE, value="gone")
+    said = speaker.say(I.YES)
+    assert said.startswith("I'm glad.") and "I need support now" in said
+    assert not speaker.open
+
+
+def test_anything_but_yes_after_the_check_errs_towards_help(speaker: Speaker):
+    start(speaker)
+    speaker.say(I.NAME_VALUE, value="dead")
+    said = speaker.say(I.GET_SMALL_STEP)
+    assert "one one six, one two three" in said and speaker.pending == "crisis"
+
+
+def test_end_it_as_an_answer_is_crisis_language(speaker: Speaker, server):
+    start(speaker)
+    speaker.say(I.LOG_NOT_DONE)
+    said = speaker.say(I.BARRIER, barrier=custom("end it", None, "BarrierType"))
+    assert "one one six, one two three" in said and speaker.pending == "crisis"
+
+
 def test_crisis_before_enrolment_records_only_that_resources_were_offered(server, clock,
                                                                          skill_env):
     speaker = Speaker(server[0], clock, locale="en-AU")

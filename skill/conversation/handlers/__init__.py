@@ -30,7 +30,7 @@ def intent_handlers() -> list[AbstractRequestHandler]:
 def request_handlers() -> list[AbstractRequestHandler]:
     return [
         safety.CrisisIntentHandler(), safety.CrisisInSlotHandler(),
-        safety.CrisisHoldsHandler(),
+        safety.CrisisHoldsHandler(), safety.RiskWordInSlotHandler(),
         PendingAnswerHandler(),
         launch.LaunchHandler(),
         *intent_handlers(),

@@ -11,7 +11,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.conversation.base import CRISIS, PENDING, IntentHandler, Turn, answers
-from skill.conversation.safety import is_crisis_language
+from skill.conversation.safety import is_ambiguous_risk, is_crisis_language
 from skill.conversation.states import DialogState
 from skill.model import I
 
@@ -53,6 +53,34 @@ class CrisisInSlotHandler(AbstractRequestHandler):
         return crisis_reply(Turn(handler_input))
 
 
+class RiskWordInSlotHandler(AbstractRequestHandler):
+    """A free-text answer that is, as a whole, one ambiguous word ("dead", "gone"): a
+    gentle "are you safe right now?" before anything else is done with it. False
+    alarms cost too: the crisis state waits for the answer."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        intent = handler_input.request_envelope.request.intent
+        return any(is_ambiguous_risk(slot.value) for slot in (intent.slots or {}).values()
+                   if slot is not None and isinstance(slot.value, str))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input)
+        turn.expect(DialogState.SAFETY_CHECK)
+        return turn.say("safety_check")
+
+
+@answers(I.YES, DialogState.SAFETY_CHECK)
+def safe(turn: Turn) -> Response:
+    return turn.say("safety_ok")
+
+
+@answers(I.NO, DialogState.SAFETY_CHECK)
+def not_safe(turn: Turn) -> Response:
+    return crisis_reply(turn)
+
+
 class CrisisHoldsHandler(AbstractRequestHandler):
     """While the crisis state holds, every request but the ones that leave it (or say
     the line again) answers with the line again: never a small step or a cheerful
@@ -64,12 +92,15 @@ class CrisisHoldsHandler(AbstractRequestHandler):
         if not is_request_type("IntentRequest")(handler_input):
             return False
         pending = handler_input.attributes_manager.session_attributes.get(PENDING) or {}
-        return (pending.get("what") == DialogState.CRISIS
-                and handler_input.request_envelope.request.intent.name
-                not in self.LEAVE_OR_REPEAT)
+        name = handler_input.request_envelope.request.intent.name
+        if pending.get("what") == DialogState.SAFETY_CHECK:
+            return name != I.YES and name != I.NO  # no clear "yes": err towards help
+        return pending.get("what") == DialogState.CRISIS and name not in self.LEAVE_OR_REPEAT
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input)
+        if turn.pending.get("what") == DialogState.SAFETY_CHECK:
+            return crisis_reply(turn)
         turn.expect(DialogState.CRISIS)
         key, fields = turn.speech.crisis("crisis_again")
         return turn.say(key, **fields)
