@@ -156,19 +156,29 @@ def base_env(store: str, extra: dict[str, str] | None = None) -> dict[str, str]:
 def production_server(store: str, log_path: Path, *, workers: int = 2, threads: int = 4,
                       env: dict[str, str] | None = None,
                       command: list[str] | None = None) -> Iterator[str]:
-    """`small-steps serve --production` on a free loopback port; yields its base URL."""
+    """`small-steps serve --production` on a free loopback port; yields its base URL
+    once it answers and (for Small Steps itself) every worker has its app ready, so
+    that what a test does next meets the whole server, not one still booting."""
     port = free_port()
     argv = command or [SMALL_STEPS, "serve", "--production"]
     argv = [*argv, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
             "--threads", str(threads)]
+    start = log_path.stat().st_size if log_path.exists() else 0
     with open(log_path, "ab") as log:
         process = subprocess.Popen(argv, env=base_env(store, env), stdout=log, stderr=log,
                                    start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
+        def ready_workers() -> int:
+            with open(log_path, "rb") as log:
+                log.seek(start)
+                return log.read().count(b"Small Steps ready")
+
         def up() -> bool:
             if process.poll() is not None:
                 raise RuntimeError(f"the server exited ({process.returncode}); see {log_path}")
+            if command is None and ready_workers() < workers:
+                return False
             return get_json(base + "/healthz", timeout=1)[0] in (200, 503)
 
         wait_until(up, 60, "the production server")
