@@ -4,6 +4,7 @@ and the turns that follow (staying on quietly, or leaving the number)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -39,15 +40,20 @@ class CrisisIntentHandler(IntentHandler):
         return crisis_reply(turn)
 
 
+def _any_slot(handler_input: HandlerInput, heard: Callable[[str], bool]) -> bool:
+    """Whether the words heard in any slot of an intent request are such."""
+    if not is_request_type("IntentRequest")(handler_input):
+        return False
+    intent = handler_input.request_envelope.request.intent
+    return any(heard(slot.value) for slot in (intent.slots or {}).values()
+               if slot is not None and isinstance(slot.value, str))
+
+
 class CrisisInSlotHandler(AbstractRequestHandler):
     """Any slot whose heard words sound like crisis language, whatever the intent."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not is_request_type("IntentRequest")(handler_input):
-            return False
-        intent = handler_input.request_envelope.request.intent
-        return any(is_crisis_language(slot.value) for slot in (intent.slots or {}).values()
-                   if slot is not None and isinstance(slot.value, str))
+        return _any_slot(handler_input, is_crisis_language)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return crisis_reply(Turn(handler_input))
@@ -59,11 +65,7 @@ class RiskWordInSlotHandler(AbstractRequestHandler):
     alarms cost too: the crisis state waits for the answer."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        if not is_request_type("IntentRequest")(handler_input):
-            return False
-        intent = handler_input.request_envelope.request.intent
-        return any(is_ambiguous_risk(slot.value) for slot in (intent.slots or {}).values()
-                   if slot is not None and isinstance(slot.value, str))
+        return _any_slot(handler_input, is_ambiguous_risk)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input)
