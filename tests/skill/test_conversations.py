@@ -385,6 +385,27 @@ def test_a_feeling_at_the_mood_question_leaves_the_step_done_and_says_so_truly(
     assert speaker.say(I.RATE_MOOD, mood="4").startswith("Thank you, that's a 4.")
 
 
+def test_i_did_it_right_after_a_step_is_offered_logs_that_step(speaker: Speaker, server):
+    """The offered step is the one the turn is about: "I did it" logs it, not "which?"."""
+    speaker.launch()  # first run: "... Shall we start with make your bed?"
+    assert speaker.pending == "offer"
+    said = speaker.say(I.LOG_DONE)
+    assert said.startswith("You made your bed.") and speaker.pending == "mood_after"
+    steps = server[1].today(_key(server, speaker)).steps
+    assert [(s.activity_id, s.status) for s in steps] == [("make-bed", "done")]
+
+
+def test_i_did_it_after_the_smaller_version_is_offered_logs_the_smaller_version(
+        speaker: Speaker, server):
+    speaker.launch()
+    speaker.say(I.MAKE_IT_SMALLER)  # the offer, made smaller
+    assert speaker.pending == "offer"
+    said = speaker.say(I.LOG_DONE)
+    assert "How do you feel now" in said
+    [step] = server[1].today(_key(server, speaker)).steps
+    assert (step.activity_id, step.status, step.is_smaller) == ("make-bed", "done", True)
+
+
 def test_words_that_name_no_step_get_asked_which_not_logged(speaker: Speaker, server):
     start(speaker)
     said = speaker.say(I.LOG_DONE, activity=activity("ate a sandwich", None))

@@ -70,6 +70,8 @@ class LogDoneHandler(IntentHandler):
         try:
             if activity is not None:
                 step = turn.app.log_done(person, activity=activity)
+            elif turn.pending.get("what") == DialogState.OFFER:
+                step = _offered_done(turn)  # the step just offered: the turn is about it
             else:
                 step_id = _open_focus(turn) or _only_waiting(turn)
                 if step_id is None:
@@ -93,6 +95,17 @@ NOT_A_STEP = re.compile(
     r"don'?t|didn'?t|couldn'?t|can'?t|cannot|won'?t|wasn'?t|not|never|no|nothing|"
     r"forgot|forget|dunno|know|help|need|still|later|going to|gonna|yesterday)\b",
     re.IGNORECASE)
+
+
+def _offered_done(turn: Turn) -> StepView:
+    """"I did it" to a step just offered: logged as that step, its smaller version if
+    that was what was offered."""
+    person, pending = turn.ctx.person, turn.pending
+    if not pending.get("smaller"):
+        return turn.app.log_done(person, activity=pending["activity"])
+    step_id = turn.app.schedule_step(person, pending["activity"], turn.ctx.today())
+    turn.app.make_smaller(person, step_id)
+    return turn.app.log_done(person, step_id=step_id)
 
 
 def _only_waiting(turn: Turn) -> str | None:
