@@ -100,30 +100,24 @@ class CatchUp:
                 "WHERE application_name = :views) AS position", {"views": VIEWS_NAME})
 
     def progress(self) -> tuple[int, int]:
-        """(the last event's notification id, the views' position)."""
-        status = self.status()
-        return status["head"], status["position"]
+        """(the last event's notification id, the views' position): on PostgreSQL one
+        round trip, no retries. Catch-up asks it first."""
+        if not isinstance(self.views, PostgresViews):
+            return self.recorder.max_notification_id() or 0, self.views.position()
+        [[row]] = self.views.read_all([self._progress_sql])
+        return row["head"] or 0, row["position"] or 0
 
     def status(self) -> dict[str, int]:
         """The last event's notification id (``head``), the views' ``position`` and
-        how many events they have ``set_aside``: on PostgreSQL one statement, no
-        retries. Catch-up asks it first, and so does the health check, which must
-        answer or fail fast."""
+        how many events they have ``set_aside``: for the health check, which must
+        answer or fail fast (on PostgreSQL one round trip, no retries)."""
         if not isinstance(self.views, PostgresViews):
-            return {"head": self.recorder.max_notification_id() or 0,
-                    "position": self.views.position(), "set_aside": self.views.set_aside()}
-        schema = self.views.datastore.schema
-        events = self.recorder.events_table_name
-        with self.views.datastore.get_connection() as conn:
-            row = conn.execute(
-                f'SELECT (SELECT max(notification_id) FROM "{schema}".{events}) AS head, '
-                f'(SELECT max(notification_id) FROM "{schema}".{tracking_table(self.views)} '
-                "WHERE application_name = %s) AS position, "
-                f'(SELECT count(*) FROM "{schema}".{SET_ASIDE.name}) AS set_aside',
-                (VIEWS_NAME,), prepare=True,
-            ).fetchone()
+            head, position = self.progress()
+            return {"head": head, "position": position, "set_aside": self.views.set_aside()}
+        [row], [aside] = self.views.read_all(
+            [self._progress_sql, (f"SELECT count(*) AS n FROM {SET_ASIDE.name}", {})])
         return {"head": row["head"] or 0, "position": row["position"] or 0,
-                "set_aside": row["set_aside"]}
+                "set_aside": aside["n"]}
 
     def _events_log(self) -> SQLiteLog | PostgresLog:
         """The events and snapshots tables, read and changed through the views'

@@ -286,7 +286,7 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
     @contextmanager
     def writing(self) -> Iterator[tuple[PgCursor, int]]:
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(f"SET LOCAL search_path TO \"{self.datastore.schema}\"")
+            curs.execute(self._search_path)
             # Per schema: the views of other stores on the same server do not wait.
             curs.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
                          (_PG_LOCK_KEY, self.datastore.schema))
