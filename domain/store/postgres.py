@@ -36,12 +36,12 @@ ATTEMPTS = 3
 PAUSE = 0.1
 
 
+brief_method = retry((InterfaceError, OperationalError), max_attempts=ATTEMPTS, wait=PAUSE)
+
+
 def brief(method: Callable[..., Any]) -> Callable[..., Any]:
     """The library's method with its retry replaced by a brief one."""
     return brief_method(method.__wrapped__)
-
-
-brief_method = retry((InterfaceError, OperationalError), max_attempts=ATTEMPTS, wait=PAUSE)
 
 
 class BriefAggregateRecorder(PostgresAggregateRecorder):
@@ -69,7 +69,7 @@ class BriefApplicationRecorder(PostgresApplicationRecorder):
         except _ViewsRefused:
             return self._insert_together(stored_events, None, claim)
 
-    @retry((InterfaceError, OperationalError), max_attempts=ATTEMPTS, wait=PAUSE)
+    @brief_method
     def _insert_together(self, stored_events: Sequence[StoredEvent], views: Any,
                          claim: Any) -> Sequence[int]:
         """One transaction in three round trips: (1) begin, keep the delivery's key,
@@ -138,11 +138,10 @@ class BriefApplicationRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn:
             rows = conn.execute(sql, {"id": originator_id}, prepare=True).fetchall()
         return sorted(rows, key=lambda r: (not r["snapshot"], r["originator_version"]))
+
     select_events = brief(PostgresAggregateRecorder.select_events)
     select_notifications = brief(PostgresApplicationRecorder.select_notifications)
     max_notification_id = brief(PostgresApplicationRecorder.max_notification_id)
-
-
 
 
 class BriefTrackingRecorder(PostgresTrackingRecorder):
