@@ -65,21 +65,19 @@ class LogDoneHandler(IntentHandler):
                     return turn.say("mood_feeling")  # the step stays done; still asked
                 turn.clear()
                 return turn.say("not_logged")
-            turn.expect(DialogState.WHICH_DONE)  # "I ate a sandwich": which step was it?
-            return turn.say("which_step_done")
+            return _ask_which(turn)  # "I ate a sandwich": which step was it?
         try:
             if activity is not None:
                 step = turn.app.log_done(person, activity=activity)
             elif turn.pending.get("what") == DialogState.OFFER:
                 step = _offered_done(turn)  # the step just offered: the turn is about it
             else:
-                step_id = _open_focus(turn) or _only_waiting(turn)
+                step_id = _the_step_meant(turn)
                 if step_id is None:
-                    raise NoStepToLog("which step is not clear")
+                    return _ask_which(turn)
                 step = turn.app.log_done(person, step_id=step_id)
         except (NoStepToLog, UnknownActivity):
-            turn.expect(DialogState.WHICH_DONE)
-            return turn.say("which_step_done")
+            return _ask_which(turn)
         except StepAlreadyDone:
             step = find_step(turn, activity=activity)
             return turn.say("already_done", title=turn.speech.activity(step.title) if step else "")
@@ -108,9 +106,20 @@ def _offered_done(turn: Turn) -> StepView:
     return turn.app.log_done(person, step_id=step_id)
 
 
-def _only_waiting(turn: Turn) -> str | None:
-    """Today's one step still waiting, if there is exactly one."""
-    waiting = [s for s in turn.app.today(turn.ctx.profile()).steps if s.status == "pending"]
+def _ask_which(turn: Turn) -> Response:
+    turn.expect(DialogState.WHICH_DONE)
+    return turn.say("which_step_done")
+
+
+def _the_step_meant(turn: Turn) -> str | None:
+    """The step a bare "I did it" is about: the one under discussion if it is still
+    open today, else today's only step waiting; None when that is not clear. One read
+    of today's steps."""
+    steps = turn.app.today(turn.ctx.profile()).steps
+    focus = next((s for s in steps if s.step_id == turn.focus), None) if turn.focus else None
+    if focus is not None and focus.status != "done":
+        return focus.step_id
+    waiting = [s for s in steps if s.status == "pending"]
     return waiting[0].step_id if len(waiting) == 1 else None
 
 
