@@ -59,7 +59,7 @@ def test_the_table_records_when_each_line_was_checked() -> None:
 
 
 def test_an_unknown_locale_hears_its_local_emergency_number_never_another_countrys() -> None:
-    for locale in ("de-DE", "en-NZ", "xx", None):
+    for locale in ("de-DE", "fr-FR", "xx", None):
         line = crisis_line(locale)
         assert not line.known and line.name == "your local emergency number"
         assert line.number is None and line.emergency is None
@@ -67,7 +67,8 @@ def test_an_unknown_locale_hears_its_local_emergency_number_never_another_countr
 
 @pytest.mark.parametrize("locale, heard, never", [
     ("en-IE", ["Samaritans", "one one six, one two three", "one one two"], ["nine one one"]),
-    ("en-NZ", ["your local emergency number"], ["thirteen, eleven", "triple zero", "988"]),
+    ("en-NZ", ["1737, need to talk?", "one seven three seven", "one one one"],
+     ["thirteen, eleven", "triple zero", "988"]),
     ("de-DE", ["your local emergency number"], ["nine eight eight", "nine one one"]),
 ])
 def test_the_crisis_answer_names_the_requests_own_country_or_none(locale, heard, never) -> None:
