@@ -54,8 +54,8 @@ LOW_MOOD: dict[str, str | tuple[str, str]] = {
     "mood_low_rest": ("Thanks for telling me; a {mood} sounds hard. " + LOW_HELP +
                       " There's nothing more you need to do today. Take good care."),
     "mood_after_low_smaller": (
-        "A {mood}, and you still did it. " + LOW_HELP + " Your next one could be "
-        "{smaller}. Want that?",
+        "Thank you, that's a {mood}, and you did it. " + LOW_HELP + " Your next one "
+        "could be {smaller}. Want that?",
         "Would {smaller} feel more doable?",
     ),
     "mood_after_low": ("Thank you, that's a {mood}. That sounds hard, and you still did it. "
@@ -414,7 +414,6 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "I'm glad. We can go gently. Would you like to hear today's small step?",
         "Would you like to hear today's small step? You can say no.",
     ),
-    "check_in_later": "That's fine. I'm here whenever you want me. Take good care.",
     # A low mood (3 or below), wherever it is given: warmth, the plan at its smallest (not
     # taken away), and, once a session, where help is. The "_again" turns (below) are
     # the same without the help sentence.
