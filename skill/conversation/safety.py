@@ -205,7 +205,7 @@ _AMBIGUOUS_IN = re.compile(
     r"into|round|around|past|mad|viral|a|the|with|and|but|since|already))|dead inside|"
     r"asleep forever)\b"
     r"|\bnothing matters( to me| any ?more)?\b|\bno way out\b|\basleep forever\b"
-    r"|\b(want|wanna|wish i could|like to) (just )?(disappear|vanish)\b"
+    r"|\b(want|wanna|wish i could|like)( to)? (just )?(disappear|vanish)\b(?! (into|in|for|off|to|from|with|under))"
     r"|\bdone with (it all|everything|life)\b")
 
 

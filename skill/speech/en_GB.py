@@ -369,8 +369,8 @@ TEXT: dict[str, str | tuple[str, str]] = {
     # The card goes to the account holder's Alexa app, which someone else may read: a
     # neutral title, and nothing but the numbers.
     "crisis_card_title": "Useful numbers",
-    "crisis_card": "{line}: {number} ({how}), any time.{text_line} Emergency: {emergency}.",
-    "crisis_card_text": " Or {text}.",
+    "crisis_card": "{line}: {number} ({how}), any time. {text_line} Emergency: {emergency}.",
+    "crisis_card_text": "Or {text}.",
     # Where the line takes texts too: for people who cannot talk aloud.
     "crisis_text": "If talking is hard, you can {text}.",
     # Where help is, in a sentence, for the turns that are not the crisis answer.
