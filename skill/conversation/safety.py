@@ -165,7 +165,6 @@ _PATTERNS = [
     r"\b(want|wanna|going|gonna|ready) to (disappear|vanish) (forever|for good|for ever)\b",
     r"\bno way out\b.{0,20}\b(but|except|other than) (to )?(die|dying|death|end)",
     r"\b(i'?ve|i have) (got )?(a|the) plan (to|for) (end|die|kill|do it)",
-    r"\bgoing to do it tonight\b",
 ]
 _NOT_CRISIS = [
     r"\bdying (to|for) (go|see|try|get|have|know|hear|meet|visit|tell|read|watch|eat|a)",
