@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain import suggest, validation
 from domain.clock import week_days, week_id
 from domain.loading import Loading
-from domain.person import Person
+from domain.person import Person, person_id
 from domain.results import (
     ActivityInsight,
     Insights,
@@ -192,6 +192,15 @@ class Queries(Loading):
         ]
         activities.sort(key=lambda i: (-i.total.done, -i.total.scheduled, i.activity_id))
         return Insights(activities=tuple(activities), kinds=kinds, kinds_by_part=kinds_by_part)
+
+    def last_safety_offer(self, person: str | Person) -> datetime | None:
+        """When crisis resources were last offered to the person (None: never), from
+        one view row (ss_safety), never from their history. Works before enrolment
+        too, as the offer itself does."""
+        pid = person.id.hex if isinstance(person, Person) else person_id(person).hex
+        [rows] = self._read(("SELECT last_offered_at FROM ss_safety WHERE person_id = :p",
+                             {"p": pid}))
+        return datetime.fromisoformat(rows[0]["last_offered_at"]) if rows else None
 
     def lapse(self, person: str | Person, day: date | str | None = None) -> Lapse:
         """Warning signs: days without a step, a falling mood. Whether to offer the

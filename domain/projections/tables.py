@@ -177,6 +177,15 @@ VIEWS = (
         text("step_id", not_null=False),
         text("moment"),
     ), key=("person_id", "mood_id"), indexes=(Index("ss_moods_day", ("person_id", "day")),)),
+    # When crisis resources were last offered to a person: one row each, so the opening
+    # turn's check-in reads one row, never the person's history. Only that they were
+    # offered, and when; never what was said. A table of its own: an existing store
+    # gets it from CREATE TABLE IF NOT EXISTS (a new column would not reach one).
+    Table("ss_safety", (
+        text("person_id"),
+        text("last_offered_at"),
+        integer("offers", default=0),
+    ), key=("person_id",)),
     # Sums over the current steps, per activity and part of the day.
     Table("ss_insights", (
         text("person_id"),

@@ -202,6 +202,17 @@ class ViewWriter:
         row = b.weeks.get((w,))
         if row is not None:
             row["safety_offers"] += 1
+        # The person's last offer, for the check-in after a crisis (ss_safety).
+        person = self._owner(b, w)[0]
+        safety = b.rows["ss_safety"]
+        last = safety.get((person,))
+        at = iso(e.at)
+        if last is None:
+            safety.insert((person,), {"person_id": person, "last_offered_at": at, "offers": 1})
+        else:
+            last["offers"] += 1
+            if at > last["last_offered_at"]:
+                last["last_offered_at"] = at
 
     # -- steps ----------------------------------------------------------------
     # Every change to a step goes through _change_step, which takes the step's old

@@ -27,6 +27,10 @@ class CrisisLine:
     spoken: str | None = None  # as said aloud
     emergency: str | None = None
     emergency_spoken: str | None = None
+    country: str | None = None  # ISO 3166 code of the country the line serves
+    text: str | None = None  # a text line, as written on a card ("text SHOUT to 85258")
+    text_spoken: str | None = None  # the same, said aloud
+    sources: tuple[dict, ...] = ()  # each {"url", "checked", "what"}: what was verified where
 
     @property
     def known(self) -> bool:
@@ -41,33 +45,73 @@ def _table() -> dict:
                       .read_text("utf-8"))
 
 
+def _line(locale: str | None, entry: dict) -> CrisisLine:
+    fields = {k: v for k, v in entry.items() if k not in ("checked", "sources")}
+    return CrisisLine(locale=locale, checked=date.fromisoformat(entry["checked"]),
+                      sources=tuple(entry.get("sources", ())), **fields)
+
+
 def crisis_lines() -> dict[str, CrisisLine]:
-    lines = {}
-    for locale, entry in _table()["lines"].items():
-        lines[locale] = CrisisLine(locale=locale, checked=date.fromisoformat(entry["checked"]),
-                                   **{k: v for k, v in entry.items() if k != "checked"})
-    return lines
+    return {locale: _line(locale, entry) for locale, entry in _table()["lines"].items()}
 
 
-def crisis_line(locale: str | None) -> CrisisLine:
-    """The line for a request's locale. A locale the table has no line for hears "your
-    local emergency number": never another country's number, which could be wrong or
-    unreachable where the person is."""
-    line = crisis_lines().get(locale or "")
-    if line is not None:
-        return line
-    entry = _table()["elsewhere"]
-    return CrisisLine(locale=None, checked=date.fromisoformat(entry["checked"]),
-                      **{k: v for k, v in entry.items() if k != "checked"})
+def _elsewhere() -> CrisisLine:
+    return _line(None, _table()["elsewhere"])
+
+
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    """Time zone name -> ISO country code, from the IANA table tzdata ships (zone.tab:
+    one country per zone), plus the old link names a device may still report."""
+    countries = {"Eire": "IE", "GB": "GB", "GB-Eire": "GB", "Europe/Belfast": "GB",
+                 "NZ": "NZ", "NZ-CHAT": "NZ", "Australia/ACT": "AU", "Australia/NSW": "AU",
+                 "Australia/Canberra": "AU", "Australia/North": "AU",
+                 "Australia/Queensland": "AU", "Australia/South": "AU",
+                 "Australia/Tasmania": "AU", "Australia/Victoria": "AU",
+                 "Australia/West": "AU", "Asia/Calcutta": "IN"}
+    try:
+        tab = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):  # pragma: no cover
+        return countries
+    for row in tab.splitlines():
+        if row and not row.startswith("#"):
+            code, _, zone, *_ = row.split("\t")
+            countries.setdefault(zone, code)
+    return countries
+
+
+def country_of_zone(zone: str | None) -> str | None:
+    """The country a device's time zone lies in (None: not known, or no country, as
+    UTC)."""
+    return _zone_countries().get(zone) if zone else None
+
+
+def crisis_line(locale: str | None, zone: str | None = None) -> CrisisLine:
+    """The line for where the person is. The device's time zone (from the Alexa settings
+    API) tells the country where it can: a locale may span several countries (en-GB is
+    also Ireland's, en-AU New Zealand's), and Australia's Lifeline is not New Zealand's.
+    Without a zone, the request's locale decides. A country or locale the table has no
+    line for hears "your local emergency number": never another country's number, which
+    could be wrong or unreachable where the person is."""
+    lines = crisis_lines()
+    country = country_of_zone(zone)
+    if country is not None:
+        for line in lines.values():
+            if line.country == country:
+                return line
+        return _elsewhere()
+    return lines.get(locale or "") or _elsewhere()
 
 
 # First-person crisis language. Broad on purpose: a false alarm costs a kind
 # sentence; a miss could cost far more. Idioms that only look alike ("dying to",
-# "kill time", "to die for") are excluded below.
+# "kill time", "to die for") are excluded below. Measured on a labelled set of crisis
+# phrases and everyday sentences: tests/skill/data/crisis_precision.json.
 _PATTERNS = [
     r"\b(want|wanna|wish|going|gonna|need|ready|plan(ning)?|thinking( about)?|tempted)\b.{0,20}\b(die|dying|be dead|end it( all)?|end (my|this) life|kill (my ?self|me)|not (be )?(here|alive|exist))\b",
     r"\bkill(ing)? my ?self\b",
     r"^(?:i (?:just )?(?:want|wanna) to )?(?:just )?end it\W*$",  # a whole answer: "end it"
+    r"^(?:i'?m |i am )?(?:going to |gonna )?end it (?:all|now|tonight|today)\W*$",
     r"\b(hurt|harm|cut|cutting|hurting|harming) (my ?self|myself)\b",
     r"\bself[- ]?harm",
     r"\bsuicid",
@@ -88,7 +132,7 @@ _PATTERNS = [
     r"\bwish i'?d never been born\b",
     r"\bfeel like (dying|ending it|i want to die)\b",
     r"\b(nothing|anything|nobody|no one) (left )?to live for\b",
-    r"\b(don'?t|do not|never|won'?t|wouldn'?t) wake up\b",
+    r"\b(don'?t|do not|never|won'?t|wouldn'?t|not) wake up\b",
     r"\bstop (existing|being alive|living)\b",
     r"\bend(ing)? it (tonight|today|now)\b",
     r"\bbetter (off )?without me\b",
@@ -106,11 +150,27 @@ _PATTERNS = [
     r"\b(i'?m|i am) not safe\b",
     r"\bdon'?t feel safe\b",
     r"\b(don'?t|do not) feel like (living|being alive|going on)\b",
+    # Issue 11: the words people use that the first list did not hear.
+    r"\b(tired|sick) of (living|being alive|life)\b",
+    r"\blife (isn'?t|is not|ain'?t|is no longer|isn'?t really) worth (it|living|anything)\b",
+    r"\b(i'?ve|i have|i just|just) (just )?(taken|took|swallowed) "
+    r"(some |a lot of |loads of |a load of |a bunch of |a handful of |all (of )?(my |the )?|the )?"
+    r"(pills|tablets|meds|paracetamol)\W*$",
+    r"\b(i'?ve|i have|i) (just )?(written|wrote|left) (a|my) (suicide |goodbye |last )?note"
+    r"( for (my family|everyone|them|my kids|my children))?\W*$",
+    r"\b(suicide|goodbye) (note|letter)s?\b",
+    r"\b(want|wanna|going|gonna|ready) to (go to )?sleep (forever|and never wake)",
+    r"\b(i'?d|i would) (like|love|prefer) to (die|be dead|not (be )?(here|alive)|not exist|end it)\b",
+    r"\b(i'?d|i would) rather (be dead|not be here|not exist|not be alive)\b",
+    r"\b(want|wanna|going|gonna|ready) to (disappear|vanish) (forever|for good|for ever)\b",
+    r"\bno way out\b.{0,20}\b(but|except|other than) (to )?(die|dying|death|end)",
+    r"\b(i'?ve|i have) (got )?(a|the) plan (to|for) (end|die|kill|do it)",
 ]
 _NOT_CRISIS = [
-    r"\bdying (to|for) (go|see|try|get|have|know|hear)",
+    r"\bdying (to|for) (go|see|try|get|have|know|hear|meet|visit|tell|read|watch|eat|a)",
     r"\bkill(ing)? time\b",
     r"\bto die for\b",
+    r"\b(laughing|laughed) (so hard )?i (nearly |almost )?died\b",
 ]
 _CRISIS = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 _IDIOMS = re.compile("|".join(f"(?:{p})" for p in _NOT_CRISIS))
@@ -124,13 +184,38 @@ def normalise(text: str) -> str:
 
 # A whole free-text answer of one ambiguous word: not a crisis on its own ("my plants
 # are dead" is not one), but enough to ask gently whether the person is safe.
-_AMBIGUOUS = re.compile(r"^(?:(?:i'?m|i am|im|feel|feeling|just|so|all|totally|pretty much)\s+)*"
-                        r"(dead|gone|dead inside)$")
+_AMBIGUOUS = re.compile(
+    r"^(?:(?:i'?m|i am|im|i feel|feel|feeling|just|so|all|totally|pretty much|already|"
+    r"basically|want to be|wanna be|i want to be)\s+)*"
+    r"(dead|gone|dead inside|asleep forever|sleep forever|"
+    r"nothing matters|nothing matters to me|nothing matters any ?more|"
+    r"disappear|no way out|done with (it all|everything|life))$")
+# The same words inside a longer answer, said of oneself ("I feel dead inside", "I'd
+# like to be gone"), and not in an everyday sense ("I'm dead tired", "I'm gone for the
+# weekend", "my plants are dead"): a gentle check first.
+_AMBIGUOUS_IN = re.compile(
+    r"\b(i'?m|i am|im|i feel|i'?ve felt|feel|feeling|i'?d like to be|i want to be|"
+    r"i wanna be|to be|be|i'll be|i will be)\s+(?:so |just |pretty much |totally |already |"
+    r"kind of |kinda |basically |all )?"
+    r"(dead(?! (tired|beat|on|set|serious|right|good|easy|funny|end|last|heat|weight|"
+    r"zone|line|of|to|ringer|cert|keen|sure|certain|quiet|slow|busy|bored|hungry|cold|"
+    r"sleepy|chuffed|lucky|proud|excited))|gone(?! (to|for|out|off|by|back|home|away|till|"
+    r"until|in|at|on|now|all|shopping|swimming|quiet|cold|over|through|up|down|"
+    r"into|round|around|past|mad|viral|a|the|with|and|but|since|already))|dead inside|"
+    r"asleep forever)\b"
+    r"|\bnothing matters( to me| any ?more)?\b|\bno way out\b|\basleep forever\b"
+    r"|\b(want|wanna|wish i could|like)( to)? (just )?(disappear|vanish)\b(?! (into|in|for|off|to|from|with|under))"
+    r"|\bdone with (it all|everything|life)\b")
 
 
 def is_ambiguous_risk(text: str | None) -> bool:
-    """True when a free-text answer is, as a whole, a single word that may mean risk."""
-    return bool(text) and bool(_AMBIGUOUS.match(normalise(text).strip(" .!?")))
+    """True when a free-text answer, as a whole or in part, has a word that may mean
+    risk ("dead", "gone", "asleep forever", "nothing matters") said of oneself, and
+    no explicit crisis language: the gentle "are you safe right now?" comes first."""
+    if not text:
+        return False
+    said = normalise(text).strip(" .!?")
+    return bool(_AMBIGUOUS.match(said) or _AMBIGUOUS_IN.search(_IDIOMS.sub(" ", said)))
 
 
 def is_crisis_language(text: str | None) -> bool:
@@ -142,3 +227,27 @@ def is_crisis_language(text: str | None) -> bool:
         return False
     # An idiom alone is not a crisis; crisis language beside it still is.
     return bool(_CRISIS.search(_IDIOMS.sub(" ", said)))
+
+
+# Distress that is not crisis: hopelessness, not coping. It lifts the step off and
+# names where help is; it is not the crisis state. Crisis language is checked first.
+_DISTRESS = re.compile(
+    r"\b(hopeless|helpless|worthless|despair(ing)?|desperate)\b"
+    r"|\bwhat'?s the point\b|\bwhat is the point\b|\bwhats the point\b"
+    r"|\b(there'?s|there is|i see) no point\b|\bno point (in )?(anything|trying|doing anything)\b"
+    r"|\b(everything|it all|life|it) (feels|is|seems|all feels|all seems) (so |totally |completely )?"
+    r"(pointless|meaningless|hopeless|too much|unbearable)\b"
+    r"|\bcan'?t cope\b|\bcannot cope\b|\bnot coping\b|\bunable to cope\b"
+    r"|\b(too|so|really|very) (depressed|low to|overwhelmed)\b|\bi'?m depressed\b"
+    r"|\b(i feel|i'?m|i am|feeling) (so |really |very |completely |totally )?"
+    r"(hopeless|helpless|worthless|broken|overwhelmed|numb|empty|useless)\b"
+    r"|\bgive up on (everything|life|myself)\b|\bgiving up on (everything|life|myself)\b"
+    r"|\b(i )?(can'?t|cannot) (do anything|face anything|get out of bed|stop crying)\b"
+    r"|\bfalling apart\b|\bat (the|my) end of my (tether|rope)\b|\bi hate myself\b"
+    r"|\bno hope\b|\blost (all )?hope\b|\bnothing (ever )?(helps|works|gets better)\b")
+
+
+def is_distress(text: str | None) -> bool:
+    """True when free text tells of distress that is not crisis language ("I feel
+    hopeless", "what's the point", "I can't cope")."""
+    return bool(text) and bool(_DISTRESS.search(normalise(text)))

@@ -46,3 +46,5 @@ class DialogState(StrEnum):
     # safety
     CRISIS = "crisis"  # the crisis line given: say it again?
     SAFETY_CHECK = "safety_check"  # one ambiguous word ("dead", "gone"): are you safe?
+    DISTRESS = "distress"  # distress answered, help named: say the number again?
+    CHECK_IN = "check_in"  # opened within 72 hours of a crisis: are you doing okay?

@@ -178,27 +178,41 @@ class Speech:
         rounded = round(value, 1)
         return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
 
-    def crisis(self, key: str) -> tuple[str, dict[str, str]]:
-        """A crisis turn's key and fields, with the line of the request's country, or
-        the turn that names "your local emergency number" where the country's line is
-        not known (``<key>_local``)."""
-        line = crisis_line(self.request_locale)
+    def crisis(self, key: str, zone: str | None = None) -> tuple[str, dict[str, str]]:
+        """A crisis turn's key and fields, with the line of the person's country (by the
+        device's time zone where known, else the request's locale), or the turn that
+        names "your local emergency number" where the country's line is not known
+        (``<key>_local``)."""
+        line = crisis_line(self.request_locale, zone)
         if not line.known:
             return f"{key}_local", {}
         return key, {"line": line.name, "number": line.spoken, "how": line.how,
-                     "emergency": line.emergency_spoken}
+                     "emergency": line.emergency_spoken,
+                     "text_line": self.phrase("crisis_text", text=line.text_spoken)
+                     if line.text_spoken else "",
+                     "text": line.text_spoken or "", "reach": self.reach(zone)}
 
-    def crisis_card(self) -> str:
-        """The crisis card's text, the numbers as written."""
-        line = crisis_line(self.request_locale)
+    def reach(self, zone: str | None = None) -> str:
+        """Where help is, in a few words, for turns that are not the crisis answer
+        (distress, a low mood, the check-in): the line of the person's country, or
+        their local emergency number."""
+        line = crisis_line(self.request_locale, zone)
+        if not line.known:
+            return self.phrase("reach_local")
+        return self.phrase("reach", how=line.how, line=line.name, number=line.spoken)
+
+    def crisis_card(self, zone: str | None = None) -> str:
+        """The crisis card's text, the numbers as written: nothing of what was said."""
+        line = crisis_line(self.request_locale, zone)
         if not line.known:
             return self.phrase("crisis_card_local")
+        text = self.phrase("crisis_card_text", text=line.text) if line.text else ""
         return self.phrase("crisis_card", line=line.name, number=line.number, how=line.how,
-                           emergency=line.emergency)
+                           emergency=line.emergency, text_line=text)
 
-    def crisis_fields(self) -> dict[str, str]:
+    def crisis_fields(self, zone: str | None = None) -> dict[str, str]:
         """The fields of a crisis turn with a known line (see ``crisis``)."""
-        return self.crisis("crisis")[1]
+        return self.crisis("crisis", zone)[1]
 
 
 # English locales without speech of their own, spoken as their nearest neighbour's

@@ -19,7 +19,7 @@ LOCALE = "en-GB"
 FRAGMENTS = {
     "rate_enjoyment", "rate_mastery", "lift_up", "lift_same", "lift_down", "lift_none",
     "summary_card", "summary_card_title", "today_card_title", "crisis_card_title", "crisis_card",
-    "crisis_card_local",
+    "crisis_card_local", "crisis_card_text", "crisis_text", "reach", "reach_local",
     "this_week", "last_week", "sign_no_steps_for_days", "sign_mood_falling", "sign_not_started",
 }
 FRAGMENT_PREFIXES = ("barrier_", "summary_", "observe_", "adjust_")
@@ -31,6 +31,43 @@ LONG_TURNS = {
     "summary": 75,  # under 30 seconds of speech
     "summary_card": 120,
 }
+
+# A low mood's turns, with the sentence naming help (said once a session); each has a
+# twin, "<key>_again", without it.
+LOW_HELP = "Say 'I need support now' if you need someone."
+LOW_MOOD: dict[str, str | tuple[str, str]] = {
+    "mood_low_smaller": (
+        "Thanks for telling me; a {mood} sounds hard. " + LOW_HELP + " Your step could "
+        "be just {smaller}. Want that?",
+        "Would {smaller} feel more doable today?",
+    ),
+    "mood_low_step": (
+        "Thanks for telling me; a {mood} sounds hard. " + LOW_HELP + " Your step is "
+        "already tiny: {title}. Does that feel doable?",
+        "Does {title} feel doable today?",
+    ),
+    "mood_low_suggest": (
+        "Thanks for telling me; a {mood} sounds hard. " + LOW_HELP + " A tiny step could "
+        "help: {title}. Shall I add it?",
+        "Shall I add {title} for today?",
+    ),
+    "mood_low_rest": ("Thanks for telling me; a {mood} sounds hard. " + LOW_HELP +
+                      " There's nothing more you need to do today. Take good care."),
+    "mood_after_low_smaller": (
+        "Thank you, that's a {mood}, and you did it. " + LOW_HELP + " Your next one "
+        "could be {smaller}. Want that?",
+        "Would {smaller} feel more doable?",
+    ),
+    "mood_after_low": ("Thank you, that's a {mood}. That sounds hard, and you still did it. "
+                       + LOW_HELP + " Take good care."),
+}
+
+
+def _without_help(turn: str | tuple[str, str]) -> str | tuple[str, str]:
+    if isinstance(turn, tuple):
+        return (turn[0].replace(" " + LOW_HELP, ""), turn[1])
+    return turn.replace(" " + LOW_HELP, "")
+
 
 TEXT: dict[str, str | tuple[str, str]] = {
     # -- launch -------------------------------------------------------------------------
@@ -311,7 +348,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "You can reach {line} on {number}, any time. Shall I say it again?",
     ),
     "crisis_stay": (
-        "{line}: {number}. They're there any time, day or night. You can say stop when "
+        "{line}: {number}, any time, day or night. {text_line} You can say stop when "
         "you're ready.",
         "You can reach {line} on {number}, any time.",
     ),
@@ -321,15 +358,24 @@ TEXT: dict[str, str | tuple[str, str]] = {
     ),
     "safety_ok": ("I'm glad. If things get too much, say 'I need support now', any time, "
                   "and I'll give you the number to call. Take care."),
-    # Any other answer while the crisis holds: the line again, never a small step.
+    # Any other answer while the crisis holds: the line again, never a small step. Honest
+    # about what a speaker can do: it cannot stay on the line; the line's people can.
     "crisis_again": (
-        "I'm still here, but I can't stay on the line like a person can. You can "
-        "{how} {line} on {number}, any time. Say stop when you're ready.",
+        "I can't stay on the line like a person can; {line} can, any time. You can {how} "
+        "them on {number}. Say stop when you're ready.",
         "You can reach {line} on {number}, any time.",
     ),
     "crisis_leave": "Okay. The number is in your Alexa app: {line}, {number}. Please reach out to them. Take care.",
-    "crisis_card_title": "Help is available",
-    "crisis_card": "{line}: {number} ({how}). In an emergency: {emergency}. You're not alone.",
+    # The card goes to the account holder's Alexa app, which someone else may read: a
+    # neutral title, and nothing but the numbers.
+    "crisis_card_title": "Useful numbers",
+    "crisis_card": "{line}: {number} ({how}), any time. {text_line} Emergency: {emergency}.",
+    "crisis_card_text": "Or {text}.",
+    # Where the line takes texts too: for people who cannot talk aloud.
+    "crisis_text": "If talking is hard, you can {text}.",
+    # Where help is, in a sentence, for the turns that are not the crisis answer.
+    "reach": "You can {how} {line} on {number}, any time.",
+    "reach_local": "You can call your local emergency number, or a crisis line where you are.",
     # Where the country's line is not known: never another country's number.
     "crisis_local": (
         "I'm glad you told me, you're not alone. Please call your local emergency number "
@@ -348,8 +394,31 @@ TEXT: dict[str, str | tuple[str, str]] = {
     ),
     "crisis_leave_local": ("Okay. Please call your local emergency number, or a crisis line "
                            "where you are. Take care."),
-    "crisis_card_local": ("Please call your local emergency number, or a crisis line where "
-                          "you are. You're not alone."),
+    "crisis_card_local": "Your local emergency number, or a crisis line where you are.",
+    # Distress that is not crisis ("hopeless", "what's the point"): the step lifted off,
+    # help named, no BA prompt.
+    "distress": (
+        "That sounds really heavy. You don't need to do a step now. {reach} Shall I say "
+        "the number again?",
+        "Shall I say the number again? Or you can say stop.",
+    ),
+    "distress_repeat": "{reach} There's nothing you need to do here now. Take good care.",
+    "distress_leave": ("Okay. There's nothing you need to do here now. If things get too "
+                       "much, say 'I need support now'. Take good care."),
+    # The first opening in the 72 hours after the crisis line was given: a quiet check-in.
+    "check_in": (
+        "Hello. Last time things sounded very hard. Are you doing okay right now?",
+        "Are you doing okay right now? You can say yes or no.",
+    ),
+    "check_in_ok": (
+        "I'm glad. We can go gently. Would you like to hear today's small step?",
+        "Would you like to hear today's small step? You can say no.",
+    ),
+    # A low mood (3 or below), wherever it is given: warmth, the plan at its smallest (not
+    # taken away), and, once a session, where help is. The "_again" turns (below) are
+    # the same without the help sentence.
+    **LOW_MOOD,
+    **{key + "_again": _without_help(turn) for key, turn in LOW_MOOD.items()},
     # -- built-ins ----------------------------------------------------------------------
     "help": (
         "I help you plan small, meaningful steps and notice how they affect your mood. Try "

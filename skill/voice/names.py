@@ -30,6 +30,7 @@ RELAPSE_PLAN = "RelapsePlanIntent"
 DELETE_MY_DATA = "DeleteMyDataIntent"
 SET_PIN = "SetPinIntent"
 CRISIS = "CrisisIntent"
+DISTRESS = "DistressIntent"
 
 HELP = "AMAZON.HelpIntent"
 STOP = "AMAZON.StopIntent"

@@ -357,7 +357,7 @@ def test_a_mood_said_in_words_is_taken(speaker: Speaker, server, heard, value):
 
 
 @pytest.mark.parametrize("words", [
-    "feel hopeless", "don't know", "forgot", "couldn't", "need help", "didn't feel like it",
+    "feel awful", "don't know", "forgot", "couldn't", "need help", "didn't feel like it",
     "dunno four", "still need to make my bed",
 ])
 def test_a_feeling_or_a_not_is_never_logged_as_done(speaker: Speaker, server, words):
@@ -371,7 +371,7 @@ def test_a_feeling_or_a_not_is_never_logged_as_done(speaker: Speaker, server, wo
     assert [s.status for s in steps] == ["pending"]
 
 
-@pytest.mark.parametrize("words", ["don't know", "feel hopeless"])
+@pytest.mark.parametrize("words", ["don't know", "feel awful"])
 def test_a_feeling_at_the_mood_question_leaves_the_step_done_and_says_so_truly(
         speaker: Speaker, server, words):
     """After "I did it", the mood question may be answered with a feeling: the step
@@ -450,7 +450,7 @@ def test_crisis_is_answered_first_with_the_locales_line(server, clock, locale, n
     assert said.endswith("Shall I say it again?") and speaker.open
     assert "stay quietly" not in said
     assert "How about" not in said and "small step" not in said
-    assert speaker.card["title"] == "Help is available"
+    assert speaker.card["title"] == "Useful numbers"  # neutral: the app may be someone else's
     stay = speaker.say(I.YES)
     assert number in stay and "any time" in stay and speaker.open
     leave = speaker.say(I.STOP)
@@ -477,7 +477,8 @@ def test_while_the_crisis_holds_every_answer_but_stop_gives_the_line_again(speak
 
 @pytest.mark.parametrize(("locale", "heard", "never"), [
     ("en-IE", ("Samaritans", "one one six, one two three", "one one two"), ("nine one one",)),
-    ("en-NZ", ("your local emergency number",), ("thirteen", "triple zero", "nine eight")),
+    ("en-NZ", ("Need to Talk", "one seven three seven", "one one one"),
+     ("thirteen", "triple zero", "nine eight")),
     ("de-DE", ("your local emergency number",), ("nine eight eight", "nine one one")),
 ])
 def test_crisis_from_a_locale_without_its_own_model_names_its_own_country_or_none(

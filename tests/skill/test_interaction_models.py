@@ -50,6 +50,7 @@ CUSTOM_INTENTS = {
     "DeleteMyDataIntent": {},
     "SetPinIntent": {"pin": "AMAZON.FOUR_DIGIT_NUMBER"},
     "CrisisIntent": {},
+    "DistressIntent": {},
 }
 BUILT_INS = (
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",

@@ -59,7 +59,7 @@ def test_the_table_records_when_each_line_was_checked() -> None:
 
 
 def test_an_unknown_locale_hears_its_local_emergency_number_never_another_countrys() -> None:
-    for locale in ("de-DE", "en-NZ", "xx", None):
+    for locale in ("de-DE", "fr-FR", "xx", None):
         line = crisis_line(locale)
         assert not line.known and line.name == "your local emergency number"
         assert line.number is None and line.emergency is None
@@ -67,7 +67,8 @@ def test_an_unknown_locale_hears_its_local_emergency_number_never_another_countr
 
 @pytest.mark.parametrize("locale, heard, never", [
     ("en-IE", ["Samaritans", "one one six, one two three", "one one two"], ["nine one one"]),
-    ("en-NZ", ["your local emergency number"], ["thirteen, eleven", "triple zero", "988"]),
+    ("en-NZ", ["Need to Talk", "one seven three seven", "one one one"],
+     ["thirteen, eleven", "triple zero", "988"]),
     ("de-DE", ["your local emergency number"], ["nine eight eight", "nine one one"]),
 ])
 def test_the_crisis_answer_names_the_requests_own_country_or_none(locale, heard, never) -> None:
@@ -107,3 +108,64 @@ def test_no_everyday_sample_of_the_model_is_mistaken_for_crisis(locale: str) -> 
     everyday = [s for i in model["interactionModel"]["languageModel"]["intents"]
                 if i["name"] != "CrisisIntent" for s in i.get("samples", [])]
     assert [s for s in everyday if is_crisis_language(s)] == []
+
+
+# -- issue 11: the table's citations, the line by country, distress ------------------------
+
+def test_every_entry_cites_the_pages_checked_and_when() -> None:
+    """Each entry names the service's own page and, page by page, what was confirmed
+    there (or that it could not be), with the date of the check."""
+    for locale, line in crisis_lines().items():
+        assert line.source.startswith("https://"), locale
+        assert line.sources, locale
+        for page in line.sources:
+            assert page["url"].startswith("https://") and page["what"], (locale, page)
+            assert date.fromisoformat(page["checked"]) <= line.checked, (locale, page)
+
+
+def test_a_text_line_is_named_where_one_exists() -> None:
+    lines = crisis_lines()
+    assert lines["en-GB"].text == "text SHOUT to 85258"
+    assert lines["en-IE"].text == "text TALK to 50808"
+    assert lines["en-AU"].text == "text 0477 13 11 14"
+    for locale in ("en-US", "en-CA", "en-NZ"):  # the line itself takes texts
+        assert "text" in lines[locale].how
+
+
+@pytest.mark.parametrize(("locale", "zone", "number"), [
+    ("en-AU", "Pacific/Auckland", "1737"), ("en-AU", "Australia/Sydney", "13 11 14"),
+    ("en-AU", "Australia/Perth", "13 11 14"), ("en-GB", "Europe/Dublin", "116 123"),
+    ("en-GB", "Europe/London", "116 123"), ("en-US", "America/Toronto", "9-8-8"),
+    ("en-US", "America/Chicago", "988"), ("en-IN", "Asia/Kolkata", "14416"),
+    ("en-AU", None, "13 11 14"), ("en-AU", "UTC", "13 11 14"),  # no country: the locale
+    ("en-GB", "Europe/Berlin", None), ("en-US", "Asia/Tokyo", None),  # no line: local
+])
+def test_the_line_follows_the_devices_country(locale, zone, number) -> None:
+    assert crisis_line(locale, zone).number == number
+    if zone == "Europe/Dublin":
+        assert crisis_line(locale, zone).emergency == "112 or 999"
+
+
+def test_new_zealand_never_hears_australias_number() -> None:
+    from skill.speech import speech_for
+
+    for locale in ("en-AU", "en-NZ", "en-GB"):
+        speech = speech_for(locale)
+        key, fields = speech.crisis("crisis", "Pacific/Auckland")
+        said = speech.turn(key, **fields).text
+        assert "one seven three seven" in said and "one one one" in said
+        assert "thirteen, eleven" not in said and "triple zero" not in said
+        card = speech.crisis_card("Pacific/Auckland")
+        assert "1737" in card and "13 11 14" not in card and "000" not in card
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_every_distress_sample_is_heard_in_free_text_and_none_is_crisis(locale: str) -> None:
+    from skill.conversation.safety import is_distress
+
+    model = json.loads((MODELS / f"{locale}.json").read_text())
+    [distress] = [i for i in model["interactionModel"]["languageModel"]["intents"]
+                  if i["name"] == "DistressIntent"]
+    assert len(distress["samples"]) >= 20
+    assert [s for s in distress["samples"] if not is_distress(s)] == []
+    assert [s for s in distress["samples"] if is_crisis_language(s)] == []

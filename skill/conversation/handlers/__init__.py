@@ -31,6 +31,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
     return [
         safety.CrisisIntentHandler(), safety.CrisisInSlotHandler(),
         safety.CrisisHoldsHandler(), safety.RiskWordInSlotHandler(),
+        safety.DistressIntentHandler(), safety.DistressInSlotHandler(),
         PendingAnswerHandler(),
         launch.LaunchHandler(),
         *intent_handlers(),

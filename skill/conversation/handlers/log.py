@@ -137,6 +137,9 @@ def mood_after(turn: Turn) -> Response:
     person, step_id = turn.ctx.person, turn.pending["step"]
     turn.app.rate_mood(person, value, step_id=step_id, moment="after")
     step = find_step(turn, step_id)
+    from skill.conversation.handlers.mood import is_low, low_mood_after  # (imports log)
+    if is_low(value):  # a low mood after a step: warmth, the next step at its smallest
+        return low_mood_after(turn, value, step)
     lift = _lift(turn, step, value)
     kind = step.kind if step else None
     if kind in ("pleasure", "mastery"):

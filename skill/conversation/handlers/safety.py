@@ -1,5 +1,8 @@
 """Crisis language, answered first and at once: the dedicated intent, any free-text slot,
-and the turns that follow (staying on quietly, or leaving the number)."""
+and the turns that follow (staying on quietly, or leaving the number). Then distress that
+is not crisis ("hopeless", "what's the point"): the step lifted off and help named. The
+line is the one of the person's country: by the device's time zone where the Alexa
+settings API gives it, else by the request's locale."""
 
 from __future__ import annotations
 
@@ -11,25 +14,48 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from domain.errors import NotEnrolled
 from skill.conversation.base import CRISIS, PENDING, IntentHandler, Turn, answers
-from skill.conversation.safety import is_ambiguous_risk, is_crisis_language
+from skill.conversation.safety import is_ambiguous_risk, is_crisis_language, is_distress
 from skill.conversation.states import DialogState
+from skill.devices.timezones import device_time_zone
 from skill.model import I
 
 log = logging.getLogger(__name__)
 
 
+def zone(turn: Turn) -> str | None:
+    """The device's time zone (cached per device by the settings API client), else the
+    zone stored for the person; None when neither is known (then the locale decides).
+    Never enrols anyone: safety never waits for a profile."""
+    found = device_time_zone(turn.hi, turn.ctx.services.zones)
+    if found is not None:
+        return found
+    try:
+        return turn.app.profile(turn.ctx.person).time_zone
+    except NotEnrolled:
+        return None
+    except Exception:  # noqa: BLE001 - the line must never wait on the store
+        log.exception("could not read the person's time zone for the crisis line")
+        return None
+
+
+def crisis_card(turn: Turn, where: str | None) -> None:
+    turn.card("crisis_card_title", turn.speech.crisis_card(where))
+
+
 def crisis_reply(turn: Turn) -> Response:
-    """The crisis line for the request's locale, a card repeating it, an offer to stay."""
+    """The crisis line for the person's country, a card repeating it, an offer to say
+    it again."""
     try:
         turn.app.record_safety_offered(turn.ctx.person, turn.ctx.locale)
     except Exception:  # noqa: BLE001 - the reply must never wait on the store
         log.exception("could not record that safety resources were offered")
-    speech = turn.speech
+    where = zone(turn)
     turn.session[CRISIS] = True
     turn.expect(DialogState.CRISIS)
-    turn.card("crisis_card_title", speech.crisis_card())
-    key, fields = speech.crisis("crisis")
+    crisis_card(turn, where)
+    key, fields = turn.speech.crisis("crisis", where)
     return turn.say(key, **fields)
 
 
@@ -60,7 +86,8 @@ class CrisisInSlotHandler(AbstractRequestHandler):
 
 
 class RiskWordInSlotHandler(AbstractRequestHandler):
-    """A free-text answer that is, as a whole, one ambiguous word ("dead", "gone"): a
+    """A free-text answer with an ambiguous word said of oneself ("dead", "gone",
+    "asleep forever", "nothing matters"), as a whole or inside a longer answer: a
     gentle "are you safe right now?" before anything else is done with it. False
     alarms cost too: the crisis state waits for the answer."""
 
@@ -104,14 +131,14 @@ class CrisisHoldsHandler(AbstractRequestHandler):
         if turn.pending.get("what") == DialogState.SAFETY_CHECK:
             return crisis_reply(turn)
         turn.expect(DialogState.CRISIS)
-        key, fields = turn.speech.crisis("crisis_again")
+        key, fields = turn.speech.crisis("crisis_again", zone(turn))
         return turn.say(key, **fields)
 
 
 @answers(I.YES, DialogState.CRISIS)
 def stay(turn: Turn) -> Response:
     turn.expect(DialogState.CRISIS)
-    key, fields = turn.speech.crisis("crisis_stay")
+    key, fields = turn.speech.crisis("crisis_stay", zone(turn))
     return turn.say(key, **fields)
 
 
@@ -119,7 +146,47 @@ def stay(turn: Turn) -> Response:
 @answers(I.STOP, DialogState.CRISIS)
 @answers(I.CANCEL, DialogState.CRISIS)
 def leave(turn: Turn) -> Response:
-    speech = turn.speech
-    turn.card("crisis_card_title", speech.crisis_card())
-    key, fields = speech.crisis("crisis_leave")
+    where = zone(turn)
+    crisis_card(turn, where)
+    key, fields = turn.speech.crisis("crisis_leave", where)
     return turn.say(key, **fields)
+
+
+# -- distress that is not crisis ----------------------------------------------------------
+
+def distress_reply(turn: Turn) -> Response:
+    """"That sounds really heavy": the step lifted off, where help is named, no BA
+    prompt. Not the crisis state, and nothing is recorded."""
+    turn.expect(DialogState.DISTRESS)
+    return turn.say("distress", reach=turn.speech.reach(zone(turn)))
+
+
+class DistressIntentHandler(IntentHandler):
+    intents = (I.DISTRESS,)
+
+    def respond(self, turn: Turn) -> Response:
+        return distress_reply(turn)
+
+
+class DistressInSlotHandler(AbstractRequestHandler):
+    """Distress in any free-text slot ("what's the point" as what got in the way): the
+    same gentle answer, before the slot is used for anything else."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _any_slot(handler_input, is_distress)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return distress_reply(Turn(handler_input))
+
+
+@answers(I.YES, DialogState.DISTRESS)
+@answers(I.REPEAT, DialogState.DISTRESS)
+def distress_repeat(turn: Turn) -> Response:
+    return turn.say("distress_repeat", reach=turn.speech.reach(zone(turn)))
+
+
+@answers(I.NO, DialogState.DISTRESS)
+@answers(I.STOP, DialogState.DISTRESS)
+@answers(I.CANCEL, DialogState.DISTRESS)
+def distress_leave(turn: Turn) -> Response:
+    return turn.say("distress_leave")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skill.voice.names import (
-    DELETE_MY_DATA, SET_PIN, CRISIS, HELP, STOP, CANCEL, FALLBACK, NAVIGATE_HOME, YES, NO,
+    DELETE_MY_DATA, SET_PIN, CRISIS, DISTRESS, HELP, STOP, CANCEL, FALLBACK, NAVIGATE_HOME, YES, NO,
     REPEAT, START_OVER, PIN,
 )
 
@@ -182,6 +182,39 @@ INTENTS = [
             "i need urgent support",
             "i need help now",
             "i need help right now",
+        ],
+    },
+    {
+        "name": DISTRESS,
+        "slots": [],
+        # Distress that is not crisis language: the step is lifted off and help named
+        # (skill/conversation/handlers/safety.py). Crisis phrasings stay in CrisisIntent.
+        "samples": [
+            "i feel hopeless",
+            "i'm feeling hopeless",
+            "everything feels hopeless",
+            "what's the point",
+            "what is the point",
+            "what's the point of anything",
+            "there's no point",
+            "i can't cope",
+            "i can't cope with anything",
+            "i'm not coping",
+            "i'm too depressed",
+            "i'm too depressed to do anything",
+            "i feel so depressed",
+            "everything feels pointless",
+            "it all feels pointless",
+            "i feel helpless",
+            "i feel worthless",
+            "i'm so overwhelmed",
+            "everything is too much",
+            "i'm falling apart",
+            "i can't face anything",
+            "i feel empty",
+            "nothing ever helps",
+            "i've lost all hope",
+            "i'm at the end of my tether",
         ],
     },
     # Built-ins. Certification needs Help, Stop, Cancel, Fallback and NavigateHome.
