@@ -53,6 +53,8 @@ TIME_WORDS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"
               "tonight": "EV", "this evening": "EV", "this morning": "MO",
               "this afternoon": "AF", "noon": "12:00", "midday": "12:00",
               "lunchtime": "12:00", "midnight": "00:00"}
+# Filled pauses: speech recognition leaves them out of what it hears.
+FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "ehm", "hmm", "hm", "mm"})
 MAX_SLOT_WORDS = 8  # a custom slot value heard is a short phrase, not a sentence
 
 
@@ -63,6 +65,12 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def heard(text: str) -> list[str]:
+    """The words of an utterance as speech recognition gives them: normalised, without
+    filled pauses ("um, about a five" is heard "about a five")."""
+    return [w for w in normalise(text).split() if w not in FILLERS]
+
+
 def sample_tokens(sample: str) -> tuple[tuple[str, str], ...]:
     """A sample utterance as tokens: ("word", w) for a literal word, ("slot", name)."""
     tokens = []
@@ -70,7 +78,7 @@ def sample_tokens(sample: str) -> tuple[tuple[str, str], ...]:
         if piece.startswith("{"):
             tokens.append(("slot", piece[1:-1]))
         else:
-            tokens.extend(("word", w) for w in normalise(piece).split())
+            tokens.extend(("word", w) for w in heard(piece))
     return tuple(tokens)
 
 
@@ -189,7 +197,7 @@ class Resolver:
 
     def candidates(self, said: str, limit: int = 5) -> list[tuple[tuple, Resolved, str]]:
         """The best fillings of the samples, best first: (score, resolved, sample)."""
-        words = normalise(said).split()
+        words = heard(said)
         if not words:
             return []
         vocabulary = set(words)
