@@ -55,6 +55,17 @@ TIME_WORDS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"
               "lunchtime": "12:00", "midnight": "00:00"}
 # Filled pauses: speech recognition leaves them out of what it hears.
 FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "ehm", "hmm", "hm", "mm"})
+# Alexa's language understanding is statistical: it hears "so, what's my step", "done it
+# yeah" or "weekly summary please" as the sample without the word at the edge. When no
+# sample takes the words as said, the resolver tries again without such words: a
+# discourse word or two in front, a courtesy or time word or two behind.
+LEADING = frozenset({"so", "okay", "ok", "well", "oh", "right", "actually", "alright", "and",
+                     "but", "wait", "sorry", "hey", "no", "yeah", "yes", "yep", "look",
+                     "anyway", "thanks", "i mean"})
+TRAILING = frozenset({"please", "thanks", "then", "now", "again", "actually", "really",
+                      "sorry", "yeah", "though", "for me", "thank you", "i think", "i reckon",
+                      "maybe", "no", "today", "already", "earlier", "this morning",
+                      "i guess", "anyway"})
 MAX_SLOT_WORDS = 8  # a custom slot value heard is a short phrase, not a sentence
 
 
@@ -192,8 +203,36 @@ class Resolver:
         said = normalise(utterance)
         if said in LAUNCH_WORDS:
             return Resolved(None, {})
-        best = self.candidates(said, limit=1)
-        return best[0][1] if best else Resolved(FALLBACK, {})
+        for words in self._variants(heard(said)):
+            best = self.candidates(" ".join(words), limit=1)
+            if best:
+                return best[0][1]
+        return Resolved(FALLBACK, {})
+
+    @staticmethod
+    def _variants(words: list[str]):
+        """The words as said, then without up to two discourse words in front, then also
+        without up to two courtesy or time words behind (each a phrase of one or two
+        words)."""
+        def strip(ws, edge, front):
+            out, cut = [ws], ws
+            for _ in range(2):
+                for size in (2, 1):
+                    part = cut[:size] if front else cut[-size:]
+                    if len(cut) > size and " ".join(part) in edge:
+                        cut = cut[size:] if front else cut[:-size]
+                        out.append(cut)
+                        break
+                else:
+                    break
+            return out
+
+        seen = []
+        for fronts in strip(words, LEADING, True):
+            for variant in strip(fronts, TRAILING, False):
+                if variant not in seen:
+                    seen.append(variant)
+                    yield variant
 
     def candidates(self, said: str, limit: int = 5) -> list[tuple[tuple, Resolved, str]]:
         """The best fillings of the samples, best first: (score, resolved, sample)."""
@@ -233,8 +272,9 @@ class Resolver:
             else:
                 recognised += len(heard)
             slots[name] = value
-        # Said as written first; then recognised slot words; fewer loose slots; fewer slots.
-        return (literal + recognised, literal, -loose, -passed, -len(split)), slots
+        # Most words said as written or recognised by a slot; then most said as written;
+        # fewest slots that recognised nothing; most slots filled.
+        return (literal + recognised, literal, -loose, -passed, len(split)), slots
 
     def _slot(self, slot_type: str, words: list[str]) -> SlotValue | None:
         heard = " ".join(words)
