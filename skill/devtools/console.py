@@ -65,8 +65,33 @@ LEADING = frozenset({"so", "okay", "ok", "well", "oh", "right", "actually", "alr
 TRAILING = frozenset({"please", "thanks", "then", "now", "again", "actually", "really",
                       "sorry", "yeah", "though", "for me", "thank you", "i think", "i reckon",
                       "maybe", "no", "today", "already", "earlier", "this morning",
-                      "i guess", "anyway"})
-MAX_SLOT_WORDS = 8  # a custom slot value heard is a short phrase, not a sentence
+                      "i guess", "anyway", "first thing", "earlier on", "at the moment",
+                      "right now", "for now", "this afternoon", "this evening"})
+MAX_SLOT_WORDS = 8
+# For the nearest sample: words whose presence or absence changes little ("could you
+# make it a little smaller" is "make it smaller"), words that always count in full
+# (a "not" or a feeling is never passed over), and words heard as another.
+LIGHT = frozenset({"a", "an", "the", "just", "really", "actually", "bit", "then", "please",
+                   "so", "now", "of", "all", "out", "up", "me", "for", "today", "some", "any",
+                   "one", "again", "too", "very", "quite", "still", "at", "you", "there",
+                   "thanks", "yeah", "okay", "well", "oh", "can", "think", "i", "it", "that",
+                   "on", "little", "bit", "to", "this", "go"})
+KEEP = frozenset({"not", "no", "don't", "didn't", "couldn't", "can't", "cannot", "won't",
+                  "wasn't", "haven't", "hasn't", "never", "nothing", "nope", "feel", "feeling",
+                  "felt", "i'm", "hopeless", "die", "dead", "kill", "hurt", "end", "ending",
+                  "point", "cope", "living", "live", "life", "alive", "myself", "suicide",
+                  "suicidal", "harm", "tomorrow", "yesterday", "monday", "tuesday",
+                  "wednesday", "thursday", "friday", "saturday", "sunday", "week", "weekend",
+                  "delete", "pin"})
+EQUIVALENT = {"could": "can", "little": "bit", "would": "will", "might": "can", "ok": "okay",
+              "anything": "something", "gonna": "going", "wanna": "want", "i'd": "i",
+              "like": "want", "got": "have"}
+_LIGHT_COST = 0.3
+_RESOLVED_TYPES = ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER", "AMAZON.DATE", "AMAZON.TIME")
+
+
+def _canonical(word: str) -> str:
+    return EQUIVALENT.get(word, word)  # a custom slot value heard is a short phrase, not a sentence
 
 
 def normalise(text: str) -> str:
@@ -76,10 +101,29 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+# Speech recognition writes "what is" or "what's" as it pleases; both are heard as one.
+CONTRACTIONS = {
+    ("what", "is"): "what's", ("that", "is"): "that's", ("it", "is"): "it's",
+    ("there", "is"): "there's", ("i", "am"): "i'm", ("i", "have"): "i've",
+    ("i", "would"): "i'd", ("i", "will"): "i'll", ("do", "not"): "don't",
+    ("did", "not"): "didn't", ("could", "not"): "couldn't", ("can", "not"): "can't",
+    ("was", "not"): "wasn't", ("have", "not"): "haven't", ("let", "us"): "let's",
+    ("how", "is"): "how's", ("where", "is"): "where's", ("you", "are"): "you're",
+}
+
+
 def heard(text: str) -> list[str]:
     """The words of an utterance as speech recognition gives them: normalised, without
-    filled pauses ("um, about a five" is heard "about a five")."""
-    return [w for w in normalise(text).split() if w not in FILLERS]
+    filled pauses ("um, about a five" is heard "about a five"), with the usual
+    contractions ("what is" is heard "what's")."""
+    words = [w for w in normalise(text).split() if w not in FILLERS]
+    out: list[str] = []
+    for word in words:
+        if out and (out[-1], word) in CONTRACTIONS:
+            out[-1] = CONTRACTIONS[out[-1], word]
+        else:
+            out.append(word)
+    return out
 
 
 def sample_tokens(sample: str) -> tuple[tuple[str, str], ...]:
@@ -203,11 +247,88 @@ class Resolver:
         said = normalise(utterance)
         if said in LAUNCH_WORDS:
             return Resolved(None, {})
+        loose = None
         for words in self._variants(heard(said)):
             best = self.candidates(" ".join(words), limit=1)
-            if best:
-                return best[0][1]
-        return Resolved(FALLBACK, {})
+            if best and best[0][0][0][2] == 0:
+                return best[0][1]  # every slot recognised what it heard
+            if best and loose is None:
+                loose = best[0][1]
+        near = self.nearest(heard(said))
+        if near is not None:
+            return near
+        return loose if loose is not None else Resolved(FALLBACK, {})
+
+    def nearest(self, words: list[str]) -> Resolved | None:
+        """The sample the words come closest to, when none takes them as said: a word
+        said that the sample lacks, or a sample word not said, costs (a light word like
+        "a", "just", "really" less; a word like "not", "didn't" or "feel" is never
+        light); "could" is heard as "can", "a little" as "a bit". Taken only when the cost
+        stays small for the sample's length and most of its words were said."""
+        if not words:
+            return None
+        said = {_canonical(w) for w in words}
+        best: tuple[tuple, Resolved] | None = None
+        for sample in self.samples:
+            literal = [_canonical(t) for k, t in sample.tokens if k == "word"]
+            if not literal or sum(w in said for w in literal) * 2 < len(literal):
+                continue
+            aligned = self._align(sample, [_canonical(w) for w in words], words)
+            if aligned is None:
+                continue
+            cost, matched, slots = aligned
+            if matched * 10 < len(literal) * 6 or cost > 0.35 + 0.34 * len(literal):
+                continue
+            key = (-cost, matched, len(slots), -sample.order)
+            if best is None or key > best[0]:
+                best = (key, Resolved(sample.intent, slots))
+        return best[1] if best else None
+
+    def _align(self, sample: _Sample, canon: list[str], words: list[str]):
+        """The cheapest alignment of the sample's tokens with the words: (cost, literal
+        words matched, slots), or None."""
+        tokens = sample.tokens
+        memo: dict[tuple[int, int], tuple | None] = {}
+
+        def go(ti: int, wi: int):
+            if (ti, wi) in memo:
+                return memo[ti, wi]
+            options = []
+            if ti == len(tokens):
+                if not KEEP.intersection(canon[wi:]):
+                    rest = sum(_LIGHT_COST if w in LIGHT else 1.0 for w in canon[wi:])
+                    options.append((rest, 0, {}))
+            else:
+                kind, text = tokens[ti]
+                if kind == "word":
+                    word = _canonical(text)
+                    if wi < len(canon) and canon[wi] == word:
+                        nxt = go(ti + 1, wi + 1)
+                        if nxt:
+                            options.append((nxt[0], nxt[1] + 1, nxt[2]))
+                    nxt = go(ti + 1, wi) if word not in KEEP else None  # a sample word not said
+                    if nxt:
+                        options.append((nxt[0] + (0.5 if word in LIGHT else 1.2), nxt[1], nxt[2]))
+                else:
+                    slot_type = sample.slot_types[text]
+                    for end in range(wi + 1, min(len(words), wi + MAX_SLOT_WORDS) + 1):
+                        value = self._slot(slot_type, words[wi:end])
+                        if value is None:
+                            continue
+                        if value.value_id is None and slot_type not in _RESOLVED_TYPES:
+                            continue  # near a sample, a slot takes only what it recognises
+                        nxt = go(ti + 1, end)
+                        if nxt:
+                            options.append((nxt[0], nxt[1], {text: value, **nxt[2]}))
+                if wi < len(canon) and canon[wi] not in KEEP:  # a word said that the sample lacks
+                    nxt = go(ti, wi + 1)
+                    if nxt:
+                        options.append((nxt[0] + (_LIGHT_COST if canon[wi] in LIGHT else 1.0),
+                                        nxt[1], nxt[2]))
+            memo[ti, wi] = min(options, key=lambda o: (o[0], -o[1])) if options else None
+            return memo[ti, wi]
+
+        return go(0, 0)
 
     @staticmethod
     def _variants(words: list[str]):
@@ -265,8 +386,8 @@ class Resolver:
             if value is None:
                 return None
             if value.slot_type is not None and value.value_id is None:
-                if literal == 0:
-                    return None  # a bare slot that matched no value: not this intent
+                if literal < 2:
+                    return None  # a slot with at most one word beside it takes only a value
                 passed += len(heard)
                 loose += 1
             else:

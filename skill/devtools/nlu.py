@@ -8,6 +8,9 @@ a custom slot as {"said": words heard, "id": the value id it must resolve to}; a
 as digits (what Alexa sends), a date as ISO (relative to REFERENCE_DAY, a Monday), a time
 as "HH:MM", a free-text value as its words. An utterance is never a sample of the model.
 
+virtual-alexa is given the words without filled pauses ("um", "er"), as a device's speech
+recognition passes them on; it matches them literally against the samples.
+
 A line agrees when it reaches the labelled intent and every labelled slot: a custom slot
 by its value id, a number, date or time by its value. virtual-alexa knows no AMAZON.DATE,
 AMAZON.TIME or AMAZON.SearchQuery (they match any words, unresolved), so there only
@@ -26,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from skill.devtools.console import FALLBACK, Resolver, heard, normalise, number
+from skill.devtools.console import FILLERS, Resolver, heard, normalise, number
 from skill.model import model_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,7 +139,7 @@ def through_virtual_alexa(rows: list[dict[str, Any]], model: dict[str, Any] | No
                           locale: str = LOCALE) -> Tally:
     model = model or load_model(locale)
     request = {"model": str(model_path(locale)), "locale": locale,
-               "utterances": [r["utterance"] for r in rows]}
+               "utterances": [_recognised(r["utterance"]) for r in rows]}
     done = subprocess.run(["node", str(VIRTUAL_ALEXA)], input=json.dumps(request),
                           capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
@@ -165,6 +168,11 @@ def through_virtual_alexa(rows: list[dict[str, Any]], model: dict[str, Any] | No
         tally.outcomes.append(Outcome(row, intent, got, ok,
                                       "utter() would launch" if result["launch"] else ""))
     return tally
+
+
+def _recognised(utterance: str) -> str:
+    """The words as speech recognition passes them on: without filled pauses."""
+    return " ".join(w for w in normalise(utterance).split() if w not in FILLERS)
 
 
 def _type_values(model: dict[str, Any]) -> dict[str, dict[str, str]]:

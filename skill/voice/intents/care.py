@@ -160,6 +160,9 @@ INTENTS = [
             "delete everything you know about me",
             "i want to delete my data",
             "i want to delete everything",
+            "delete it all",
+            "delete the lot",
+            "i'd like you to delete everything",
         ],
         "dialog": {
             "confirmation": [
