@@ -425,7 +425,7 @@ class Resolver:
         today = self.today or date.today()
         words = re.sub(r"^(on|for|this coming|this|next|coming|the)\s+", "", heard).strip()
         words = re.sub(r"^(on|the)\s+", "", words)
-        if heard in ("today", "tonight", "this evening"):
+        if heard == "today":
             return today.isoformat()
         if words == "tomorrow":
             return (today + timedelta(days=1)).isoformat()

@@ -225,6 +225,12 @@ def report(rows: list[dict[str, Any]], tallies: list[Tally], out) -> float:
         if launches:
             w(f"  ({launches} utterances hold ask/open/launch/tell/'talk to': utter() would send "
               "a LaunchRequest; resolved here as tests/e2e/drive.js does)\n")
+    fresh = [r for r in rows if r.get("fresh")]
+    if fresh:
+        w(f"\nwritten after the model was last tuned against the corpus ({len(fresh)} lines, "
+          '"fresh": true): ' + ", ".join(
+              f"{t.name} {sum(o.agrees for o in t.outcomes if o.row.get('fresh')) / len(fresh):.3f}"
+              for t in tallies) + "\n")
     w("\nmisses (labelled -> reached):\n")
     for t in tallies:
         misses = defaultdict(list)

@@ -40,7 +40,8 @@ def test_the_corpus_is_large_labelled_and_varied(rows, model) -> None:
     intents = {i["name"] for i in model["interactionModel"]["languageModel"]["intents"]}
     types = nlu.slot_types(model)
     for row in rows:
-        assert set(row) <= {"utterance", "intent", "category", "slots", "line"}, row
+        assert set(row) <= {"utterance", "intent", "category", "slots", "fresh", "line"}, row
+        assert row.get("fresh", True) is True, row
         assert row["category"] in CATEGORIES, row
         assert row["intent"] in intents | PLANNED_INTENTS, row
         for name, want in row.get("slots", {}).items():
