@@ -1,8 +1,9 @@
 """`small-steps chat`: type what you would say to an Echo and hear (read) the reply.
 
 Each line is resolved against the locale's interaction model (sample utterances, slot
-types with their synonyms, and the built-in types the skill uses), turned into a real
-request envelope and posted to the server; the spoken reply is printed. Without --url
+types with their synonyms, and the built-in types the skill uses) by `Resolver`, the one
+resolver the tests and `make nlu-report` use too, turned into a real request envelope and
+posted to the server; the spoken reply is printed. Without --url
 it starts the server itself on a free loopback port (verification off, as only a
 loopback server may), on the configured store.
 """
