@@ -240,11 +240,10 @@ def report(rows: list[dict[str, Any]], tallies: list[Tally], out) -> float:
         w(f"  {t.name}: {sum(len(v) for v in misses.values())}\n")
         for intent in sorted(misses):
             for o in misses[intent]:
-                what = o.intent if o.intent == o.row["intent"] else o.intent
                 slots = "" if o.slots_ok else f" slots {o.slots}"
-                w(f"    {o.row['utterance']!r}: {intent} -> {what}{slots}\n")
+                w(f"    {o.row['utterance']!r}: {intent} -> {o.intent}{slots}\n")
     figure = min(t.agreement for t in tallies)
-    w(f"\nnlu_agreement is the lower of: " + ", ".join(f"{t.name} {t.agreement:.3f}" for t in tallies)
+    w("\nnlu_agreement is the lower of: " + ", ".join(f"{t.name} {t.agreement:.3f}" for t in tallies)
       + f" (target {TARGET})\n")
     w(f"nlu_agreement={figure:.3f}\n")
     return figure
