@@ -4,7 +4,7 @@ PY = $(VENV)/bin/python
 SMALL_STEPS_TEST_PG ?= postgresql://postgres@127.0.0.1:5432/small_steps_test
 export SMALL_STEPS_TEST_PG
 
-.PHONY: venv postgres node infra-tools run chat test test-fast bench bench-load bench-projections clean
+.PHONY: venv postgres node infra-tools run chat test test-fast bench bench-load bench-projections nlu-report clean
 
 venv: $(VENV)/.installed
 
@@ -49,6 +49,11 @@ bench-load: venv postgres
 # Rebuild every view from 1,000,000 events on PostgreSQL.
 bench-projections: venv postgres
 	$(PY) bench/projections.py $(BENCH_ARGS)
+
+# The labelled corpus of everyday utterances through the chat resolver and virtual-alexa;
+# last line nlu_agreement=X. Also writes the NLU annotation set (tests/nlu/).
+nlu-report: venv node
+	$(PY) bench/nlu_report.py $(NLU_ARGS)
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .hypothesis *.egg-info

@@ -1,8 +1,9 @@
 """`small-steps chat`: type what you would say to an Echo and hear (read) the reply.
 
 Each line is resolved against the locale's interaction model (sample utterances, slot
-types with their synonyms, and the built-in types the skill uses), turned into a real
-request envelope and posted to the server; the spoken reply is printed. Without --url
+types with their synonyms, and the built-in types the skill uses) by `Resolver`, the one
+resolver the tests and `make nlu-report` use too, turned into a real request envelope and
+posted to the server; the spoken reply is printed. Without --url
 it starts the server itself on a free loopback port (verification off, as only a
 loopback server may), on the configured store.
 """
@@ -24,41 +25,174 @@ from skill.model import model_path
 from skill.settings import Settings
 
 LAUNCH_WORDS = ("open small steps", "launch small steps", "start small steps", "open", "launch")
+# What Alexa's built-in intents hear besides the model's own samples for them: the common
+# phrasings of Amazon's built-in intents, kept short (a device hears a few more).
 BUILT_IN_PHRASES = {
-    "AMAZON.HelpIntent": ["help", "help me", "what can i say", "how does this work"],
-    "AMAZON.StopIntent": ["stop", "quit", "exit", "that's all", "goodbye", "bye"],
-    "AMAZON.CancelIntent": ["cancel", "never mind", "forget it"],
-    "AMAZON.YesIntent": ["yes", "yeah", "yep", "yes please", "sure", "okay", "ok", "go on",
-                         "please do", "alright"],
-    "AMAZON.NoIntent": ["no", "nope", "no thanks", "no thank you", "not now", "not really"],
-    "AMAZON.RepeatIntent": ["repeat", "say that again", "repeat that", "what did you say"],
-    "AMAZON.StartOverIntent": ["start over", "start again", "restart"],
+    "AMAZON.HelpIntent": ["help", "help me", "what can i say", "how does this work",
+                          "what do i do"],
+    "AMAZON.StopIntent": ["stop", "quit", "exit", "off", "shut up", "that's all", "goodbye",
+                          "bye", "be quiet"],
+    "AMAZON.CancelIntent": ["cancel", "never mind", "forget it", "cancel it"],
+    "AMAZON.YesIntent": ["yes", "yeah", "yep", "yup", "yes please", "sure", "okay", "ok",
+                         "go on", "please do", "alright", "of course", "ok then"],
+    "AMAZON.NoIntent": ["no", "nope", "nah", "no thanks", "no thank you", "not now",
+                        "not really"],
+    "AMAZON.RepeatIntent": ["repeat", "say that again", "repeat that", "what did you say",
+                            "can you repeat that", "say it again"],
+    "AMAZON.StartOverIntent": ["start over", "start again", "restart", "begin again"],
     "AMAZON.NavigateHomeIntent": ["go home", "home"],
 }
-NUMBER_WORDS = {w: i for i, w in enumerate(
+FALLBACK = "AMAZON.FallbackIntent"
+UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+UNITS.update({"oh": 0, "nought": 0, "a": 1})
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TIME_WORDS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
               "tonight": "EV", "this evening": "EV", "this morning": "MO",
-              "this afternoon": "AF"}
+              "this afternoon": "AF", "noon": "12:00", "midday": "12:00",
+              "lunchtime": "12:00", "midnight": "00:00"}
+# Filled pauses: speech recognition leaves them out of what it hears.
+FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "ehm", "hmm", "hm", "mm"})
+# Alexa's language understanding is statistical: it hears "so, what's my step", "done it
+# yeah" or "weekly summary please" as the sample without the word at the edge. When no
+# sample takes the words as said, the resolver tries again without such words: a
+# discourse word or two in front, a courtesy or time word or two behind.
+LEADING = frozenset({"so", "okay", "ok", "well", "oh", "right", "actually", "alright", "and",
+                     "but", "wait", "sorry", "hey", "no", "yeah", "yes", "yep", "look",
+                     "anyway", "thanks", "i mean"})
+TRAILING = frozenset({"please", "thanks", "then", "now", "again", "actually", "really",
+                      "sorry", "yeah", "though", "for me", "thank you", "i think", "i reckon",
+                      "maybe", "no", "today", "already", "earlier", "this morning",
+                      "i guess", "anyway", "first thing", "earlier on", "at the moment",
+                      "right now", "for now", "this afternoon", "this evening"})
+MAX_SLOT_WORDS = 8
+# For the nearest sample: words whose presence or absence changes little ("could you
+# make it a little smaller" is "make it smaller"), words that always count in full
+# (a "not" or a feeling is never passed over), and words heard as another.
+LIGHT = frozenset({"a", "an", "the", "just", "really", "actually", "bit", "then", "please",
+                   "so", "now", "of", "all", "out", "up", "me", "for", "today", "some", "any",
+                   "one", "again", "too", "very", "quite", "still", "at", "you", "there",
+                   "thanks", "yeah", "okay", "well", "oh", "can", "think", "i", "it", "that",
+                   "on", "little", "bit", "to", "this", "go"})
+KEEP = frozenset({"not", "no", "don't", "didn't", "couldn't", "can't", "cannot", "won't",
+                  "wasn't", "haven't", "hasn't", "never", "nothing", "nope", "feel", "feeling",
+                  "felt", "i'm", "hopeless", "die", "dead", "kill", "hurt", "end", "ending",
+                  "point", "cope", "living", "live", "life", "alive", "myself", "suicide",
+                  "suicidal", "harm", "tomorrow", "yesterday", "monday", "tuesday",
+                  "wednesday", "thursday", "friday", "saturday", "sunday", "week", "weekend",
+                  "delete", "pin"})
+EQUIVALENT = {"could": "can", "little": "bit", "would": "will", "might": "can", "ok": "okay",
+              "anything": "something", "gonna": "going", "wanna": "want", "i'd": "i",
+              "like": "want", "got": "have"}
+_LIGHT_COST = 0.3
+_RESOLVED_TYPES = ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER", "AMAZON.DATE", "AMAZON.TIME")
+
+
+def _canonical(word: str) -> str:
+    return EQUIVALENT.get(word, word)  # a custom slot value heard is a short phrase, not a sentence
 
 
 def normalise(text: str) -> str:
     text = text.lower().replace("’", "'")
     text = re.sub(r"[^a-z0-9' :]+", " ", text)
+    text = re.sub(r"(?<![a-z0-9])'|'(?![a-z])", " ", text)  # quotes, not apostrophes
     return " ".join(text.split())
 
 
-def sample_regex(sample: str) -> str:
-    """A sample utterance as a regex: literal words, and a named group per {slot}."""
-    parts = []
+# Speech recognition writes "what is" or "what's" as it pleases; both are heard as one.
+CONTRACTIONS = {
+    ("what", "is"): "what's", ("that", "is"): "that's", ("it", "is"): "it's",
+    ("there", "is"): "there's", ("i", "am"): "i'm", ("i", "have"): "i've",
+    ("i", "would"): "i'd", ("i", "will"): "i'll", ("do", "not"): "don't",
+    ("did", "not"): "didn't", ("could", "not"): "couldn't", ("can", "not"): "can't",
+    ("was", "not"): "wasn't", ("have", "not"): "haven't", ("let", "us"): "let's",
+    ("how", "is"): "how's", ("where", "is"): "where's", ("you", "are"): "you're",
+}
+
+
+def heard(text: str) -> list[str]:
+    """The words of an utterance as speech recognition gives them: normalised, without
+    filled pauses ("um, about a five" is heard "about a five"), with the usual
+    contractions ("what is" is heard "what's")."""
+    words = [w for w in normalise(text).split() if w not in FILLERS]
+    out: list[str] = []
+    for word in words:
+        if out and (out[-1], word) in CONTRACTIONS:
+            out[-1] = CONTRACTIONS[out[-1], word]
+        else:
+            out.append(word)
+    return out
+
+
+def sample_tokens(sample: str) -> tuple[tuple[str, str], ...]:
+    """A sample utterance as tokens: ("word", w) for a literal word, ("slot", name)."""
+    tokens = []
     for piece in re.split(r"(\{\w+\})", sample):
         if piece.startswith("{"):
-            parts.append(f"(?P<{piece[1:-1]}>.+?)")
-        elif normalise(piece):
-            parts.append(re.escape(normalise(piece)))
-    return r"\s".join(parts).replace(r"\ ", r"\s")
+            tokens.append(("slot", piece[1:-1]))
+        else:
+            tokens.extend(("word", w) for w in heard(piece))
+    return tuple(tokens)
+
+
+def splits(tokens, words, ti: int = 0, wi: int = 0):
+    """Every way the words fill the sample: each slot takes one or more words, literal
+    words must be said as written. Yields {slot: (start, end)}."""
+    if ti == len(tokens):
+        if wi == len(words):
+            yield {}
+        return
+    kind, text = tokens[ti]
+    if kind == "word":
+        if wi < len(words) and words[wi] == text:
+            yield from splits(tokens, words, ti + 1, wi + 1)
+        return
+    # Words the rest of the sample still needs (at least one a slot, each literal word).
+    rest = len(tokens) - ti - 1
+    for end in range(wi + 1, len(words) - rest + 1):
+        for tail in splits(tokens, words, ti + 1, end):
+            yield {text: (wi, end), **tail}
+
+
+def number(words: list[str]) -> int | None:
+    """Digits, or a number said in words as Alexa hears it: "six", "twenty one",
+    "four eight two one" (said digit by digit), "forty eight twenty one" (in pairs)."""
+    if len(words) == 1 and words[0].isdigit():
+        return int(words[0])
+    if not words or any(w not in UNITS and w not in TENS and w not in ("hundred", "and")
+                        for w in words):
+        return None
+    if words == ["a"] or words == ["oh"]:
+        return None
+    if "hundred" in words:
+        i = words.index("hundred")
+        head = number(words[:i]) if i and words[:i] != ["a"] else 1
+        tail = number([w for w in words[i + 1:] if w != "and"]) if words[i + 1:] else 0
+        return None if head is None or tail is None or head > 9 or tail > 99 else head * 100 + tail
+    if "and" in words or "a" in words:
+        return None
+    groups = []  # each group: a number below a hundred
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in TENS:
+            value = TENS[w]
+            if i + 1 < len(words) and words[i + 1] in UNITS and 0 < UNITS[words[i + 1]] < 10 \
+                    and words[i + 1] not in ("oh",):
+                value += UNITS[words[i + 1]]
+                i += 1
+            groups.append(f"{value:02d}" if groups else str(value))
+        else:
+            groups.append(str(UNITS[w]) if not groups or UNITS[w] < 10 else f"{UNITS[w]:02d}")
+        i += 1
+    if len(groups) == 1:
+        return int(groups[0])
+    if any(len(g) > 2 for g in groups):
+        return None
+    return int("".join(groups))
 
 
 @dataclass(frozen=True)
@@ -67,8 +201,26 @@ class Resolved:
     slots: dict[str, SlotValue]
 
 
+@dataclass(frozen=True)
+class _Sample:
+    intent: str
+    text: str
+    tokens: tuple[tuple[str, str], ...]
+    literal: frozenset[str]
+    slot_types: dict[str, str]
+    order: int
+
+
 class Resolver:
-    """Utterance → intent and slots, from one locale's interaction model."""
+    """Utterance → intent and slots, from one locale's interaction model.
+
+    Every sample is tried in every way the sentence can fill it (each slot one or more
+    words, every split, not only the first a regex finds); each filling is scored and the
+    best wins: words said as the sample writes them count most, then words that a slot
+    recognised (a custom value or synonym, a number, a date, a time), and words a custom
+    slot passed through without a value (as Alexa does, ER_SUCCESS_NO_MATCH) count least.
+    A sample of a slot alone takes only a recognised value. Numbers arrive as digits, as
+    Alexa sends them: "four eight two one" is 4821, "about a five" fills {mood} with 5."""
 
     def __init__(self, model: dict[str, Any], today: date | None = None):
         lm = model["interactionModel"]["languageModel"]
@@ -81,51 +233,181 @@ class Resolver:
                 for w in [name["value"], *name.get("synonyms", [])]:
                     words[normalise(w)] = v.get("id") or name["value"]
             self.types[t["name"]] = words
-        self.patterns: list[tuple[int, str, re.Pattern, dict[str, str]]] = []
+        self.samples: list[_Sample] = []
         for intent in lm["intents"]:
             slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
-            samples = list(intent.get("samples", [])) + BUILT_IN_PHRASES.get(intent["name"], [])
-            for sample in samples:
-                literal = len(re.sub(r"\{\w+\}", "", sample))
-                regex = sample_regex(sample)
-                self.patterns.append((literal, intent["name"], re.compile(f"^{regex}$"),
-                                      slot_types))
-        self.patterns.sort(key=lambda p: -p[0])
+            phrases = list(intent.get("samples", [])) + BUILT_IN_PHRASES.get(intent["name"], [])
+            for sample in phrases:
+                tokens = sample_tokens(sample)
+                self.samples.append(_Sample(
+                    intent["name"], sample, tokens,
+                    frozenset(t for k, t in tokens if k == "word"), slot_types,
+                    len(self.samples)))
 
     def resolve(self, utterance: str) -> Resolved:
         said = normalise(utterance)
         if said in LAUNCH_WORDS:
             return Resolved(None, {})
-        best: tuple[int, Resolved] | None = None
-        for literal, intent, pattern, slot_types in self.patterns:
-            match = pattern.match(said)
-            if match is None:
-                continue
-            slots, score = {}, literal * 10
-            for name, heard in match.groupdict().items():
-                value = self._slot(slot_types[name], heard)
-                if value is None:
-                    break
-                matched = value.value_id is not None or value.slot_type is None
-                if not matched and literal == 0:
-                    break  # a bare slot that matched no value: not this intent
-                slots[name] = value
-                score += 5 if matched else 0
-            else:
-                if best is None or score > best[0]:
-                    best = (score, Resolved(intent, slots))
-        return best[1] if best else Resolved("AMAZON.FallbackIntent", {})
+        loose = None
+        for words in self._variants(heard(said)):
+            best = self.candidates(" ".join(words), limit=1)
+            if best and best[0][0][0][2] == 0:
+                return best[0][1]  # every slot recognised what it heard
+            if best and loose is None:
+                loose = best[0][1]
+        near = self.nearest(heard(said))
+        if near is not None:
+            return near
+        return loose if loose is not None else Resolved(FALLBACK, {})
 
-    def _slot(self, slot_type: str, heard: str) -> SlotValue | None:
-        if slot_type == "AMAZON.NUMBER":
-            if heard.isdigit():
-                return SlotValue(heard)
-            if heard in NUMBER_WORDS:
-                return SlotValue(str(NUMBER_WORDS[heard]))
+    def nearest(self, words: list[str]) -> Resolved | None:
+        """The sample the words come closest to, when none takes them as said: a word
+        said that the sample lacks, or a sample word not said, costs (a light word like
+        "a", "just", "really" less; a word like "not", "didn't" or "feel" is never
+        light); "could" is heard as "can", "a little" as "a bit". Taken only when the cost
+        stays small for the sample's length and most of its words were said."""
+        if not words:
             return None
+        said = {_canonical(w) for w in words}
+        best: tuple[tuple, Resolved] | None = None
+        for sample in self.samples:
+            literal = [_canonical(t) for k, t in sample.tokens if k == "word"]
+            if not literal or sum(w in said for w in literal) * 2 < len(literal):
+                continue
+            aligned = self._align(sample, [_canonical(w) for w in words], words)
+            if aligned is None:
+                continue
+            cost, matched, slots = aligned
+            if matched * 10 < len(literal) * 6 or cost > 0.35 + 0.34 * len(literal):
+                continue
+            key = (-cost, matched, len(slots), -sample.order)
+            if best is None or key > best[0]:
+                best = (key, Resolved(sample.intent, slots))
+        return best[1] if best else None
+
+    def _align(self, sample: _Sample, canon: list[str], words: list[str]):
+        """The cheapest alignment of the sample's tokens with the words: (cost, literal
+        words matched, slots), or None."""
+        tokens = sample.tokens
+        memo: dict[tuple[int, int], tuple | None] = {}
+
+        def go(ti: int, wi: int):
+            if (ti, wi) in memo:
+                return memo[ti, wi]
+            options = []
+            if ti == len(tokens):
+                if not KEEP.intersection(canon[wi:]):
+                    rest = sum(_LIGHT_COST if w in LIGHT else 1.0 for w in canon[wi:])
+                    options.append((rest, 0, {}))
+            else:
+                kind, text = tokens[ti]
+                if kind == "word":
+                    word = _canonical(text)
+                    if wi < len(canon) and canon[wi] == word:
+                        nxt = go(ti + 1, wi + 1)
+                        if nxt:
+                            options.append((nxt[0], nxt[1] + 1, nxt[2]))
+                    nxt = go(ti + 1, wi) if word not in KEEP else None  # a sample word not said
+                    if nxt:
+                        options.append((nxt[0] + (0.5 if word in LIGHT else 1.2), nxt[1], nxt[2]))
+                else:
+                    slot_type = sample.slot_types[text]
+                    for end in range(wi + 1, min(len(words), wi + MAX_SLOT_WORDS) + 1):
+                        value = self._slot(slot_type, words[wi:end])
+                        if value is None:
+                            continue
+                        if value.value_id is None and slot_type not in _RESOLVED_TYPES:
+                            continue  # near a sample, a slot takes only what it recognises
+                        nxt = go(ti + 1, end)
+                        if nxt:
+                            options.append((nxt[0], nxt[1], {text: value, **nxt[2]}))
+                if wi < len(canon) and canon[wi] not in KEEP:  # a word said that the sample lacks
+                    nxt = go(ti, wi + 1)
+                    if nxt:
+                        options.append((nxt[0] + (_LIGHT_COST if canon[wi] in LIGHT else 1.0),
+                                        nxt[1], nxt[2]))
+            memo[ti, wi] = min(options, key=lambda o: (o[0], -o[1])) if options else None
+            return memo[ti, wi]
+
+        return go(0, 0)
+
+    @staticmethod
+    def _variants(words: list[str]):
+        """The words as said, then without up to two discourse words in front, then also
+        without up to two courtesy or time words behind (each a phrase of one or two
+        words)."""
+        def strip(ws, edge, front):
+            out, cut = [ws], ws
+            for _ in range(2):
+                for size in (2, 1):
+                    part = cut[:size] if front else cut[-size:]
+                    if len(cut) > size and " ".join(part) in edge:
+                        cut = cut[size:] if front else cut[:-size]
+                        out.append(cut)
+                        break
+                else:
+                    break
+            return out
+
+        seen = []
+        for fronts in strip(words, LEADING, True):
+            for variant in strip(fronts, TRAILING, False):
+                if variant not in seen:
+                    seen.append(variant)
+                    yield variant
+
+    def candidates(self, said: str, limit: int = 5) -> list[tuple[tuple, Resolved, str]]:
+        """The best fillings of the samples, best first: (score, resolved, sample)."""
+        words = heard(said)
+        if not words:
+            return []
+        vocabulary = set(words)
+        best: dict[str, tuple[tuple, Resolved, str]] = {}
+        for sample in self.samples:
+            if not sample.literal <= vocabulary:
+                continue
+            literal = sum(1 for k, _ in sample.tokens if k == "word")
+            for split in splits(sample.tokens, words):
+                scored = self._score(sample, literal, words, split)
+                if scored is None:
+                    continue
+                score, slots = scored
+                key = (score, -sample.order)
+                if sample.intent not in best or key > best[sample.intent][0]:
+                    best[sample.intent] = (key, Resolved(sample.intent, slots), sample.text)
+        ranked = sorted(best.values(), key=lambda c: c[0], reverse=True)
+        return ranked[:limit]
+
+    def _score(self, sample: _Sample, literal: int, words: list[str],
+               split: dict[str, tuple[int, int]]) -> tuple[tuple, dict] | None:
+        slots, recognised, passed, loose = {}, 0, 0, 0
+        for name, (start, end) in split.items():
+            heard = words[start:end]
+            value = self._slot(sample.slot_types[name], heard)
+            if value is None:
+                return None
+            if value.slot_type is not None and value.value_id is None:
+                if literal < 2:
+                    return None  # a slot with at most one word beside it takes only a value
+                passed += len(heard)
+                loose += 1
+            else:
+                recognised += len(heard)
+            slots[name] = value
+        # Most words said as written or recognised by a slot; then most said as written;
+        # fewest slots that recognised nothing; most slots filled.
+        return (literal + recognised, literal, -loose, -passed, len(split)), slots
+
+    def _slot(self, slot_type: str, words: list[str]) -> SlotValue | None:
+        heard = " ".join(words)
+        if slot_type in ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER"):
+            value = number(words)
+            if value is None or (slot_type == "AMAZON.FOUR_DIGIT_NUMBER" and value > 9999):
+                return None
+            return SlotValue(str(value))
         if slot_type == "AMAZON.DATE":
             day = self._date(heard)
-            return SlotValue(day.isoformat()) if day else None
+            return SlotValue(day) if day else None
         if slot_type == "AMAZON.TIME":
             value = self._time(heard)
             return SlotValue(value) if value else None
@@ -134,36 +416,76 @@ class Resolver:
         ids = self.types.get(slot_type, {})
         if heard in ids:
             return SlotValue(heard, ids[heard], slot_type)
-        if len(heard.split()) > 6:
+        if len(words) > MAX_SLOT_WORDS:
             return None
         return SlotValue(heard, None, slot_type)  # heard, but no value matched
 
-    def _date(self, heard: str) -> date | None:
+    def _date(self, heard: str) -> str | None:
+        """AMAZON.DATE as Alexa resolves it: a day (ISO), a week ("2026-W49"), a weekend
+        ("2026-W48-WE")."""
         today = self.today or date.today()
-        words = heard.replace("on ", "").replace("next ", "").strip()
-        if words == "today":
-            return today
+        words = re.sub(r"^(on|for|this coming|this|next|coming|the)\s+", "", heard).strip()
+        words = re.sub(r"^(on|the)\s+", "", words)
+        if heard == "today":
+            return today.isoformat()
         if words == "tomorrow":
-            return today + timedelta(days=1)
+            return (today + timedelta(days=1)).isoformat()
+        if words in ("day after tomorrow", "day after"):
+            return (today + timedelta(days=2)).isoformat()
         if words in WEEKDAYS:
             ahead = (WEEKDAYS.index(words) - today.weekday()) % 7 or 7
-            return today + timedelta(days=ahead)
+            return (today + timedelta(days=ahead)).isoformat()
+        if words == "weekend":
+            year, week, _ = today.isocalendar()
+            if heard.startswith("next"):
+                year, week, _ = (today + timedelta(days=7)).isocalendar()
+            return f"{year}-W{week:02d}-WE"
+        if words == "week" and heard.startswith("next"):
+            year, week, _ = (today + timedelta(days=7)).isocalendar()
+            return f"{year}-W{week:02d}"
         try:
-            return date.fromisoformat(words)
+            return date.fromisoformat(words).isoformat()
         except ValueError:
             return None
 
     @staticmethod
     def _time(heard: str) -> str | None:
+        heard = re.sub(r"\s*o'?clock$", "", heard)
         if heard in TIME_WORDS:
             return TIME_WORDS[heard]
-        match = re.match(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm|a m|p m)?$", heard)
-        if not match:
+        words = heard.split()
+        pm = words[-1:] in (["pm"], ["p"]) or words[-2:] in (["p", "m"], ["in", "evening"])
+        am = words[-1:] in (["am"],) or words[-2:] == ["a", "m"]
+        while words and words[-1] in ("am", "pm", "a", "p", "m"):
+            words = words[:-1]
+        minute = 0
+        if len(words) >= 3 and words[0] in ("half", "quarter") and words[1] in ("past", "to"):
+            minute = 30 if words[0] == "half" else 15
+            if words[1] == "to":
+                minute = -15
+            words = words[2:]
+        if len(words) == 1 and ":" in words[0]:
+            hour_text, _, minute_text = words[0].partition(":")
+            hour, minute = (int(hour_text), int(minute_text)) if (
+                hour_text.isdigit() and minute_text.isdigit()) else (None, 0)
+        elif words and (number(words[:1]) is not None):
+            hour = number(words[:1])
+            if len(words) > 1:
+                rest = number(words[1:])
+                if rest is None or rest >= 60:
+                    return None
+                minute = rest
+        else:
             return None
-        hour, minute = int(match.group(1)), int(match.group(2) or 0)
-        if match.group(3) and match.group(3).replace(" ", "") == "pm" and hour < 12:
+        if hour is None:
+            return None
+        if minute < 0:
+            hour, minute = hour - 1, 45
+        if pm and hour < 12:
             hour += 12
-        return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
+        if am and hour == 12:
+            hour = 0
+        return f"{hour:02d}:{minute:02d}" if 0 <= hour < 24 and 0 <= minute < 60 else None
 
 
 def post(url: str, envelope: dict[str, Any]) -> dict[str, Any]:

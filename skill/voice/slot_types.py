@@ -17,16 +17,19 @@ SLOT_TYPES = {
             "too tired", "exhausted", "worn out", "knackered", "shattered", "drained",
             "no energy", "had no energy", "low energy", "sleepy", "wiped out", "fatigued",
             "run down", "too exhausted", "didn't have the energy",
+            "i didn't have the energy", "i had no energy", "no energy left", "i was worn out",
         ]),
         ("no_time", "too busy", [
             "busy", "no time", "didn't have time", "i didn't have time", "ran out of time",
             "out of time", "not enough time", "swamped", "snowed under", "had too much on",
             "work", "work got in the way", "a busy day", "a hectic day", "hectic",
+            "i ran out of time", "i was too busy", "i had too much on", "too much on",
         ]),
         ("forgot", "forgot", [
             "i forgot", "forgot about it", "it slipped my mind", "slipped my mind", "forgotten",
             "didn't remember", "it went out of my head", "lost track of time",
             "it completely slipped my mind", "i didn't remember",
+            "i forgot about it", "i completely forgot", "i totally forgot", "it went out of my mind",
         ]),
         ("anxious", "anxious", [
             "too anxious", "nervous", "worried", "scared", "afraid", "stressed", "panicky",
@@ -41,7 +44,9 @@ SLOT_TYPES = {
             "other", "something came up", "something else came up", "sick", "ill", "unwell",
             "poorly", "in pain", "a headache", "family stuff", "the kids",
             "didn't feel like it", "wasn't in the mood", "no motivation", "couldn't be bothered",
-            "too low", "feeling low", "down", "too depressed",
+            "i wasn't in the mood", "i couldn't be bothered", "i didn't feel like it", "i was ill",
+            "i was sick", "i had a headache", "the kids were ill", "my cat was sick",
+            "my dog was sick", "a family thing",
         ]),
     ],
     PART_OF_DAY_TYPE: [

@@ -36,11 +36,40 @@ def resolver() -> Resolver:
     ("I want to die", "CrisisIntent", {}),
     ("yes please", "AMAZON.YesIntent", {}),
     ("stop", "AMAZON.StopIntent", {}),
+    # Issue 11, point 10: everyday phrasings that fell back before.
+    ("what's my step", "GetSmallStepIntent", {}),
+    ("what should I do", "GetSmallStepIntent", {}),
+    ("what's on today", "GetSmallStepIntent", {}),
+    ("done it", "LogDoneIntent", {}),
+    ("finished it", "LogDoneIntent", {}),
+    ("yep did it", "LogDoneIntent", {}),
+    ("add a walk today", "ScheduleStepIntent",
+     {"activity": ("a walk", "walk-around-block"), "date": ("2026-11-23", None)}),
+    ("add a shower tomorrow morning", "ScheduleStepIntent",
+     {"activity": ("a shower", "shower-clean-clothes"), "date": ("2026-11-24", None),
+      "partOfDay": ("morning", "morning")}),
+    # Number words arrive as digits, as Alexa sends them.
+    ("set my pin to four eight two one", "SetPinIntent", {"pin": ("4821", None)}),
+    ("um, about a five", "RateMoodIntent", {"mood": ("5", None)}),
+    ("a seven out of ten", "RateMoodIntent", {"mood": ("7", None)}),
+    ("twenty one", "RateMoodIntent", {"mood": ("21", None)}),
+    # Every split of the slots is tried, not the first a non-greedy match finds.
+    ("schedule a walk at seven thirty pm on friday", "ScheduleStepIntent",
+     {"activity": ("a walk", "walk-around-block"), "time": ("19:30", None),
+      "date": ("2026-11-27", None)}),
 ])
 def test_utterances_resolve_as_the_model_says(resolver: Resolver, said, intent, slots):
     resolved = resolver.resolve(said)
     assert resolved.intent == intent
     assert {k: (v.heard, v.value_id) for k, v in resolved.slots.items()} == slots
+
+
+@pytest.mark.parametrize("said", ["I feel hopeless", "honestly, no idea", "I'm so tired today",
+                                  "I had a bad day", "um", "I feel rubbish"])
+def test_a_feeling_or_a_hesitation_is_never_a_log(resolver: Resolver, said):
+    # DistressIntent, when the model has it, may take some of these; never a logging intent.
+    assert resolver.resolve(said).intent not in ("LogDoneIntent", "LogNotDoneIntent",
+                                                 "BarrierIntent")
 
 
 def test_chat_talks_to_a_local_server_and_prints_the_replies(tmp_path):

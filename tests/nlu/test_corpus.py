@@ -1,0 +1,104 @@
+"""The labelled corpus of everyday utterances (tests/nlu/corpus.jsonl), through the chat
+resolver: feelings and hesitations never reach a logging intent, and at least 90% of the
+corpus reaches its labelled intent and slots. `make nlu-report` prints the same figures,
+with virtual-alexa beside them, and every miss."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+
+from skill.devtools import nlu
+from skill.model import model_path
+
+CATEGORIES = {"request", "question", "log", "answer", "feeling", "hesitation", "correction",
+              "off-topic"}
+# Labelled, but not in this branch's model yet: DistressIntent comes with the safety work.
+PLANNED_INTENTS = {"DistressIntent"}
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict]:
+    return nlu.load_corpus()
+
+
+@pytest.fixture(scope="module")
+def model() -> dict:
+    return nlu.load_model()
+
+
+@pytest.fixture(scope="module")
+def tally(rows, model) -> nlu.Tally:
+    return nlu.through_resolver(rows, model)
+
+
+def test_the_corpus_is_large_labelled_and_varied(rows, model) -> None:
+    assert len(rows) >= 400
+    intents = {i["name"] for i in model["interactionModel"]["languageModel"]["intents"]}
+    types = nlu.slot_types(model)
+    for row in rows:
+        assert set(row) <= {"utterance", "intent", "category", "slots", "fresh", "line"}, row
+        assert row.get("fresh", True) is True, row
+        assert row["category"] in CATEGORIES, row
+        assert row["intent"] in intents | PLANNED_INTENTS, row
+        for name, want in row.get("slots", {}).items():
+            assert name in types.get(row["intent"], {}), row
+            if isinstance(want, dict):
+                assert set(want) == {"said", "id"}, row
+    counts = Counter(r["category"] for r in rows)
+    assert counts["feeling"] >= 40 and counts["hesitation"] >= 20, counts
+    assert counts["correction"] >= 15 and counts["off-topic"] >= 15, counts
+    utterances = [nlu.normalise(r["utterance"]) for r in rows]
+    assert len(utterances) == len(set(utterances)), "an utterance is in the corpus twice"
+
+
+def test_no_corpus_utterance_is_a_sample(rows, model) -> None:
+    samples = nlu.sample_texts(model)
+    same = [r["utterance"] for r in rows if " ".join(nlu.heard(r["utterance"])) in samples]
+    assert not same, f"these are samples of the model, not held-out utterances: {same}"
+
+
+def test_feelings_and_hesitations_never_reach_a_logging_intent(tally) -> None:
+    logged = tally.to_logging(nlu.LOGGING + nlu.LOGS_TOO)
+    assert not logged, [(o.row["utterance"], o.intent) for o in logged]
+
+
+def test_the_resolver_reaches_the_labelled_intent_for_nine_in_ten(tally) -> None:
+    misses = [(o.row["utterance"], o.row["intent"], o.intent) for o in tally.outcomes
+              if not o.agrees]
+    assert tally.agreement >= nlu.TARGET, (
+        f"agreement {tally.agreement:.3f} < {nlu.TARGET}; misses: {misses}")
+
+
+def test_the_annotation_set_is_up_to_date(rows) -> None:
+    assert nlu.write_annotations(rows, check=True) == [], (
+        "tests/nlu/annotations.en-GB.* are stale: run `make nlu-report` "
+        "(or .venv/bin/python bench/nlu_report.py)")
+
+
+def test_the_annotation_set_has_the_shape_the_nlu_evaluation_takes(rows) -> None:
+    body = json.loads(nlu.ANNOTATIONS_JSON.read_text("utf-8"))
+    assert set(body) == {"data"} and len(body["data"]) == len(rows)
+    for item, row in zip(body["data"], rows):
+        assert set(item) == {"inputs", "expected"}
+        assert item["inputs"] == {"utterance": row["utterance"],
+                                  "referenceTimestamp": nlu.REFERENCE_TIMESTAMP}
+        (expected,) = item["expected"]
+        assert expected["intent"]["name"] == row["intent"]
+        for name, slot in expected["intent"].get("slots", {}).items():
+            assert set(slot) == {"value"} and slot["value"], (row, name)
+    header, *lines = nlu.ANNOTATIONS_CSV.read_text("utf-8").splitlines()
+    columns = header.split(",")
+    assert columns[:3] == ["utterance", "referenceTimestamp", "intent"]
+    assert all(re.fullmatch(r"slot\[\w+\]", c) for c in columns[3:]), columns
+    assert len(lines) == len(rows)
+
+
+@pytest.mark.parametrize("said", ["four eight two one", "forty eight twenty one"])
+def test_a_pin_in_words_arrives_as_digits(said) -> None:
+    resolver = nlu.Resolver(json.loads(model_path("en-GB").read_text()))
+    resolved = resolver.resolve(f"set my pin to {said}")
+    assert resolved.intent == "SetPinIntent" and resolved.slots["pin"].heard == "4821"
