@@ -46,3 +46,68 @@ class DialogState(StrEnum):
     # safety
     CRISIS = "crisis"  # the crisis line given: say it again?
     SAFETY_CHECK = "safety_check"  # one ambiguous word ("dead", "gone"): are you safe?
+
+
+# -- the machine: what every state does with every intent -------------------------------
+#
+# For a state and an intent, one of these, decided in this order (`policy()`):
+#
+# - SAFETY: the crisis and "are you safe?" states belong to the safety handlers
+#   (skill/conversation/handlers/safety.py), which are asked first; so are crisis words
+#   anywhere.
+# - ANSWERED: the state has its own answer for the intent (`answers()` in base.py).
+# - ENDED: "stop", "cancel" and "home" end the session cleanly in every state. Leaving
+#   mid-question keeps what was already said and records nothing on a guess; at "what
+#   got in the way?" the person has already said "not today", so the step is logged not
+#   today, without a reason (the same when the session ends there by itself).
+# - REASKED: "help" and "repeat" in every state, and the intents listed in `REASK` for
+#   it, keep the state and ask its question again (help says what the skill is first).
+# - LEFT: anything else is a new request: the state is left cleanly (as if leaving
+#   mid-question: see ENDED) and the intent is served as if nothing were open.
+
+from skill.voice import names as _I  # noqa: E402 (the names only; no handlers)
+
+SAFETY, ANSWERED, ENDED, REASKED, LEFT = "safety", "answered", "ended", "re-asked", "left"
+SAFETY_STATES = frozenset({DialogState.CRISIS, DialogState.SAFETY_CHECK})
+ENDS = frozenset({_I.STOP, _I.CANCEL, _I.NAVIGATE_HOME})
+KEEPS = frozenset({_I.HELP, _I.REPEAT})
+
+_S = DialogState
+# A number where no number is asked for is never a mood said in passing.
+_NOT_A_NUMBER = {_S.WHICH_DONE, _S.BARRIER, _S.OFFER_SMALLER, _S.OFFER_TIME, _S.SCHEDULE,
+                 _S.MOVE, _S.SWAP, _S.PAIR, _S.VALUE, _S.VALUE_AREA, _S.DELETE, _S.PLAN,
+                 _S.RELAPSE}
+# "Yes" where a name, a time or a number is asked for answers nothing.
+_NOT_YES = {_S.WHICH_DONE, _S.BARRIER, _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR, _S.VALUE,
+            _S.VALUE_AREA, _S.MOOD, _S.MOOD_AFTER, _S.RATE_ENJOYMENT, _S.RATE_MASTERY,
+            _S.SET_PIN, _S.PIN}
+# A barrier said where the step is already not today, or a name or a time is asked for.
+_NOT_A_BARRIER = {_S.OFFER_SMALLER, _S.OFFER_TIME, _S.WHICH_DONE, _S.SCHEDULE, _S.MOVE,
+                  _S.SWAP, _S.PAIR, _S.VALUE, _S.VALUE_AREA, _S.SET_PIN, _S.PIN}
+
+REASK: dict[DialogState, frozenset[str]] = {
+    state: frozenset(
+        {_I.FALLBACK}  # not understood: the question again, never a guess
+        | ({_I.RATE_MOOD} if state in _NOT_A_NUMBER else set())
+        | ({_I.YES} if state in _NOT_YES else set())
+        | ({_I.BARRIER} if state in _NOT_A_BARRIER else set())
+        # "no wait, I didn't" while the mood after a step is asked: that step is done;
+        # the mood question again (undoing a slip is not built yet).
+        | ({_I.LOG_NOT_DONE} if state == _S.MOOD_AFTER else set()))
+    for state in DialogState if state not in SAFETY_STATES
+}
+
+
+def policy(intent: str, state: DialogState, answered: bool,
+           safety_intents: frozenset[str] = frozenset({_I.CRISIS})) -> str:
+    """What `state` does with `intent` (`answered`: the state has its own answer;
+    `safety_intents`: the intents the safety handlers take, whatever the state)."""
+    if state in SAFETY_STATES or intent in safety_intents:
+        return SAFETY
+    if answered:
+        return ANSWERED
+    if intent in ENDS:
+        return ENDED
+    if intent in KEEPS or intent in REASK.get(state, ()):
+        return REASKED
+    return LEFT

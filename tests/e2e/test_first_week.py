@@ -144,7 +144,7 @@ def expect(r: Reply, speech: Speech, key: str, *, intent: str | None,
 
 def title(key: str) -> str:
     """A catalogue title inside a sentence ("Make your bed" -> "make your bed")."""
-    return Speech.activity(CATALOGUE[key]["title"])
+    return speech_for("en-GB").activity(CATALOGUE[key]["title"])
 
 
 def london_today() -> date:
@@ -263,7 +263,7 @@ def _check_first_week(replies: list[Reply], gb: Speech, today: date, call_day: d
     assert tired.slot_ids == {"barrier": "tired"}
     expect(tired, gb, "not_done_offer_smaller", intent="BarrierIntent",
            barrier_line=gb.phrase("barrier_tired"),
-           smaller=Speech.activity(CATALOGUE["walk-around-block"]["smaller"]),
+           smaller=speech_for("en-GB").activity(CATALOGUE["walk-around-block"]["smaller"]),
            contains=("smaller version",))
     expect(no_smaller, gb, "offer_time", intent="AMAZON.NoIntent", when="tomorrow",
            contains=("another time",))

@@ -37,6 +37,8 @@ def _fields(speech, template) -> dict[str, str]:  # noqa: ANN001
         "area": "work and learning", "routine": "getting ready for bed",
         "plan": speech.join([f"{speech.short(a.key, a.title)} on Wednesday afternoon"
                              for a in sorted(ACTIVITIES, key=lambda a: -len(a.title))[:3]]),
+        "steps": speech.join([speech.activity(a.title) for a in sorted(
+            ACTIVITIES, key=lambda a: -len(speech.activity(a.title)))[:3]], "or"),
         "done": "You had a shower and put on clean clothes", "which": "last week",
         "which_cap": "Last week", "planned": "3", "extra": "2", "previous": "7.5",
         "lift": "4.5", "barrier": "forgetting", "signs": "a few days pass without steps or "
