@@ -276,6 +276,30 @@ class IntentHandler(AbstractRequestHandler):
         raise NotImplementedError
 
 
+def dialog_table(intents: Iterable[str]) -> str:
+    """The state machine as a Markdown table (docs/conversation.md holds it, checked):
+    each state's own answers and the intents it asks again about; "stop", "cancel" and
+    "home" end every state, anything else leaves it and is served."""
+    from skill.conversation.states import KEEPS, REASK
+
+    def short(name: str) -> str:
+        return name.removeprefix("AMAZON.").removesuffix("Intent")
+
+    intents = list(intents)
+    rows = ["| state | its own answers | asked again |", "| --- | --- | --- |"]
+    for state in DialogState:
+        if state in SAFETY_STATES:
+            own = sorted(short(n) for n in intents if (n, state) in _ANSWERS)
+            rows.append(f"| `{state.value}` | the safety handlers' (crisis first): "
+                        f"{', '.join(own)} | the safety handlers' |")
+            continue
+        own = [short(n) for n in intents if (n, state) in _ANSWERS]
+        again = [short(n) for n in intents
+                 if (n, state) not in _ANSWERS and (n in KEEPS or n in REASK.get(state, ()))]
+        rows.append(f"| `{state.value}` | {', '.join(own) or '—'} | {', '.join(again)} |")
+    return "\n".join(rows)
+
+
 def served_intents() -> set[str]:
     """Every intent some handler or dialog answer serves (for the model check)."""
     from skill.conversation.handlers import request_handlers

@@ -172,7 +172,7 @@ def take_offer(turn: Turn) -> Response:
     return turn.say("step_added", **step_fields(turn, step or find_step(turn, step_id)))
 
 
-@answers(I.NO, DialogState.OFFER, DialogState.WANT_STEP)
+@answers(I.NO, DialogState.OFFER, DialogState.WANT_STEP, DialogState.WANT_OTHER)
 def decline_offer(turn: Turn) -> Response:
     return turn.say("no_nothing")
 
