@@ -143,7 +143,7 @@ def expect(r: Reply, speech: Speech, key: str, *, intent: str | None,
 
 
 def title(key: str) -> str:
-    """A catalogue title inside a sentence ("Make your bed" -> "make your bed")."""
+    """A catalogue title inside a sentence ("Make your bed" -> "making your bed")."""
     return speech_for("en-GB").activity(CATALOGUE[key]["title"])
 
 
