@@ -277,9 +277,11 @@ def _check_first_week(replies: list[Reply], gb: Speech, today: date, call_day: d
 
     # The week in numbers: one step done, of those planned this week; mood 6.
     assert week.intent == "WeeklySummaryIntent" and not week.open
-    opening = gb.phrase("summary_done_of", which_cap="This week", done=1, planned=planned)
+    key = "summary_done_one" if planned == 1 else "summary_done_of"  # "your one planned step"
+    opening = gb.phrase(key, which_cap="This week", done=1, planned=planned)
     assert week.text.startswith(opening), week.text
-    assert f"you did 1 of {planned} planned steps" in week.text, week.text
+    assert (f"you did 1 of {planned} planned steps" if planned > 1
+            else "you did your one planned step") in week.text, week.text
     assert gb.phrase("summary_mood", mood="6") in week.text, week.text
     assert week.card and week.card["title"] == gb.phrase("summary_card_title")
     assert f"Steps: 1 done of {planned} planned" in week.card["content"], week.card
