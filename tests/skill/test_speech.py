@@ -140,3 +140,18 @@ def test_days_and_times_are_said_naturally():
     assert gb.when(date(2026, 12, 3), "evening", None, monday) == "on Thursday 3 December, in the evening"
     assert gb.minutes(1) == "1 minute" and gb.minutes(3) == "3 minutes"
     assert us.when(date(2026, 12, 3), "anytime", None, monday) == "on Thursday, December 3"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_question_asked_again_keeps_the_word_limits(locale: str):
+    """Help and "sorry, I didn't quite follow" in an open state come before the state's
+    own question (its reprompt): help within help's bound, the other a core turn."""
+    speech = speech_for(locale)
+    help_here = speech.phrase("help_here")
+    assert "self-help tool" in help_here and "I need support now" in help_here
+    assert "?" not in help_here and "?" not in speech.phrase("reask")
+    for key, template in speech.text.items():
+        if isinstance(template, tuple):
+            reprompt = speech.turn(key, **_fields(speech, template)).reprompt
+            assert word_count(f"{help_here} {reprompt}") <= speech.long_turns["help"], key
+            assert word_count(f"{speech.phrase('reask')} {reprompt}") <= CORE_TURN_WORDS, key
