@@ -108,6 +108,14 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Which step did you do: {steps}?",
         "Which step did you do: {steps}?",
     ),
+    "which_step_not_today": (
+        "Which step wasn't today? For example, say 'I couldn't do the walk'.",
+        "Which step wasn't today?",
+    ),
+    "which_step_not_today_named": (
+        "That's okay. Which step wasn't today: {steps}?",
+        "Which step wasn't today: {steps}?",
+    ),
     "which_nothing_logged": "Okay, I haven't logged anything. Tell me when you've done a step.",
     "not_logged": (
         "Thanks for telling me. I didn't log anything just now. You can ask for a "

@@ -210,3 +210,24 @@ def test_every_activity_has_its_sentence_forms_in_every_locale(locale: str):
             assert not BANNED.search(form)
     favourite = speech.activity("Play your favourite song and really listen")
     assert ("favorite" in favourite) == (locale == "en-US")
+
+
+def test_not_today_with_two_waiting_and_none_discussed_asks_which(speaker: Speaker, server):
+    start(speaker)
+    server[1].schedule_step(person(speaker), "water-plants", server[1].today(person(speaker)).day)
+    said = speaker.say(I.LOG_NOT_DONE)  # a new session: no step under discussion
+    assert said == "That's okay. Which step wasn't today: making your bed or watering your plants?"
+    assert speaker.pending == "which_not_done"
+    assert speaker.say(I.YES).endswith("making your bed or watering your plants?")
+    said = speaker.say(I.LOG_NOT_DONE, activity=activity("the plants", "water-plants"))
+    assert said == "That's okay, not today. What got in the way?"
+    speaker.say(I.BARRIER, barrier=custom("too busy", "no_time", BARRIER))
+    assert [(s.activity_id, s.status) for s in steps(server, speaker)] == [
+        ("make-bed", "pending"), ("water-plants", "not_done")]
+
+
+def test_i_cant_to_an_offer_adds_nothing_and_logs_nothing(speaker: Speaker, server):
+    speaker.launch()  # "Shall we start with making your bed?"
+    said = speaker.say(I.LOG_NOT_DONE)
+    assert said.startswith("That's okay, nothing added.") and not speaker.open
+    assert steps(server, speaker) == ()

@@ -109,14 +109,15 @@ def _offered_done(turn: Turn) -> StepView:
     return turn.app.log_done(person, step_id=step_id)
 
 
-def _ask_which(turn: Turn) -> Response:
+def _ask_which(turn: Turn, state: DialogState = DialogState.WHICH_DONE,
+               key: str = "which_step_done") -> Response:
     """Which step? Naming today's steps still waiting (at most three), when there are."""
     speech = turn.speech
     waiting = [s for s in turn.app.today(turn.ctx.profile()).steps if s.status == "pending"]
-    turn.expect(DialogState.WHICH_DONE)
+    turn.expect(state)
     if not waiting:
-        return turn.say("which_step_done")
-    return turn.say("which_step_done_named", steps=speech.join(
+        return turn.say(key)
+    return turn.say(f"{key}_named", steps=speech.join(
         [speech.activity(s.title) for s in waiting[:3]], "or"))
 
 
@@ -127,7 +128,17 @@ def done_answer(turn: Turn) -> Response:
     return LogDoneHandler().respond(turn)
 
 
-@answers(I.NO, DialogState.WHICH_DONE)
+@answers(I.LOG_NOT_DONE, DialogState.WHICH_NOT_DONE)
+@answers(I.LOG_DONE, DialogState.WHICH_NOT_DONE)
+def not_done_which(turn: Turn) -> Response:
+    """Which step was not today: the one named ("the walk" may be heard as either); not
+    named, the question again."""
+    if turn.slot_id(I.ACTIVITY) is None:
+        return ask_again(turn, "reask")
+    return LogNotDoneHandler().respond(turn)
+
+
+@answers(I.NO, DialogState.WHICH_DONE, DialogState.WHICH_NOT_DONE)
 def none_done(turn: Turn) -> Response:
     return turn.say("which_nothing_logged")
 
@@ -214,16 +225,21 @@ class LogNotDoneHandler(IntentHandler):
     intents = (I.LOG_NOT_DONE, I.BARRIER)
 
     def respond(self, turn: Turn) -> Response:
+        """Not today, for the step named, else the step the turn is about (the one under
+        discussion, or the only one waiting); otherwise it asks which, naming today's."""
         turn.ctx.profile()
         activity = turn.slot_id(I.ACTIVITY)
-        step = find_step(turn, activity=activity) if activity else None
-        step_id = step.step_id if step is not None and step.status == "pending" else _open_focus(turn)
+        if activity is not None:
+            step = find_step(turn, activity=activity)
+            step_id = step.step_id if step is not None and step.status == "pending" else None
+        else:
+            step_id = _the_step_meant(turn)
         if step_id is None:
             today = turn.app.today(turn.ctx.profile())
             if today.small_step is None:
                 turn.expect(DialogState.WANT_STEP)
                 return turn.say("no_step_today")
-            step_id = today.small_step.step_id
+            return _ask_which(turn, DialogState.WHICH_NOT_DONE, "which_step_not_today")
         barrier = _barrier(turn)
         turn.set_focus(step_id)
         if barrier is None:

@@ -179,8 +179,11 @@ def decline_offer(turn: Turn) -> Response:
 
 @answers(I.BARRIER, DialogState.OFFER, DialogState.WANT_STEP, DialogState.WANT_OTHER,
          DialogState.PLAN, DialogState.PLAN_OFFER)
+@answers(I.LOG_NOT_DONE, DialogState.OFFER, DialogState.WANT_STEP, DialogState.WANT_OTHER,
+         DialogState.PLAN, DialogState.PLAN_OFFER)
 def barrier_instead(turn: Turn) -> Response:
-    """"I'm too tired" to an offer of a new step: nothing added, nothing recorded."""
+    """"I'm too tired" or "I can't" to an offer of a new step: nothing added, nothing
+    recorded (no step was under discussion to be not today)."""
     return turn.say("barrier_instead")
 
 
