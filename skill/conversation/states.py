@@ -2,8 +2,9 @@
 
 A state is kept in the session attributes (`pending.what`) as its string value, so
 sessions already under way keep working when the code changes; a new state is one line
-here. Some states have their own answers (`answers()` in skill/conversation/base.py);
-the others only say what was asked, and a plain intent handles what comes next.
+here. Below the states, the machine: what every state does with every intent (its own
+answers are registered with `answers()` in skill/conversation/base.py, which applies
+`policy()`); docs/conversation.md holds the table, checked by a test.
 """
 
 from __future__ import annotations

@@ -95,9 +95,9 @@ class Walk:
         self.speaker = speaker
         self.hasher = IdentityHasher(b"test-identity-key")
 
-    def setup(self, state: DialogState, name: str) -> tuple[str, str]:
+    def setup(self, state: DialogState, name: str, open_state: bool = True) -> tuple[str, str]:
         device = self.speaker.device
-        device.user_id = f"amzn1.ask.account.WALK-{state.value}-{name}"
+        device.user_id = f"amzn1.ask.account.WALK-{state.value}-{name}-{open_state}"
         person = self.hasher.identify(None, device.user_id).key
         self.app.enrol(person, "en-GB", "Europe/London")
         step = self.app.schedule_step(person, "make-bed", TODAY)
@@ -115,6 +115,8 @@ class Walk:
         device.new_session()
         device.attributes = {"pending": pending, "focus": step,
                              "last": [QUESTION, REPROMPT]}
+        if not open_state:  # the same person and steps, with no question open
+            del device.attributes["pending"]
         return person, step
 
     def say(self, name: str) -> dict:
@@ -150,6 +152,12 @@ def test_every_intent_in_every_state_gets_a_deliberate_answer(walk: Walk, state:
             assert open_ and pending == state.value and said.endswith(asked), where
         if decided == ENDED:
             assert not open_ and not pending, where
+        if decided == LEFT and state != DialogState.BARRIER:  # (leaving it logs first)
+            # Served as if nothing were open: the same words as with no state at all.
+            walk.setup(state, name, open_state=False)
+            plain = walk.say(name)
+            assert said == spoken_text(plain), f"{where} / with no state: {spoken_text(plain)!r}"
+            assert response.get("shouldEndSession") == plain["response"].get("shouldEndSession")
         if state == DialogState.DELETE and name == I.YES:
             continue  # erased: nothing left to look at
         after = Record.of(walk.app, person)

@@ -15,7 +15,7 @@ STORED = {
     "offer", "doable", "want_step", "want_other", "mood_ask", "mood", "mood_after",
     "rate_enjoyment", "rate_mastery", "which_done", "barrier", "offer_smaller", "offer_time",
     "schedule", "plan", "plan_offer", "move", "swap", "pair", "value", "value_area",
-    "relapse", "delete", "set_pin", "pin", "crisis",
+    "relapse", "delete", "set_pin", "pin", "crisis", "which_not_done",
 }
 
 
