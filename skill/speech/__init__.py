@@ -171,6 +171,10 @@ class Speech:
             return "".join(items)
         return f"{', '.join(items[:-1])} {self.words[word]} {items[-1]}"
 
+    def steps(self, n: int) -> str:
+        """"1 step", "2 steps"."""
+        return f"{n} {self.words['step' if n == 1 else 'steps']}"
+
     def minutes(self, n: int) -> str:
         return f"{n} {self.words['minute' if n == 1 else 'minutes']}"
 

@@ -50,7 +50,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Shall I add {title} for today?",
     ),
     "welcome_all_done": (
-        "Hello again. You've done {count} today. Would you like to tell me your mood?",
+        "Hello again. You've done {steps_done} today. Would you like to tell me your mood?",
         "How do you feel right now, from zero to ten? Or say no thanks.",
     ),
     "welcome_back": (
@@ -475,6 +475,8 @@ WORDS = {
     "routine_walking_the_dog": "walking the dog",
     "routine_dinner": "dinner",
     "routine_bedtime": "getting ready for bed",
+    "step": "step",
+    "steps": "steps",
     "minute": "minute",
     "minutes": "minutes",
     "am": "am",

@@ -683,7 +683,7 @@ def test_a_returning_person_with_todays_steps_done_is_asked_for_a_mood(speaker: 
     speaker.say(I.LOG_DONE)
     speaker.say(I.RATE_MOOD, mood="6")
     said = speaker.launch()
-    assert said == "Hello again. You've done 1 today. Would you like to tell me your mood?"
+    assert said == "Hello again. You've done 1 step today. Would you like to tell me your mood?"
     assert speaker.pending == "mood_ask"
     assert speaker.say(I.YES) == "From zero to ten, how do you feel right now?"
     assert speaker.say(I.RATE_MOOD, mood="7").startswith("Thanks, a 7, noted.")

@@ -33,7 +33,7 @@ def _fields(speech, template) -> dict[str, str]:  # noqa: ANN001
     values = {
         "title": speech.activity(LONGEST_TITLE), "smaller": speech.activity(LONGEST_SMALLER),
         "when": "on Wednesday 30 December, in the afternoon", "minutes": "45 minutes", "mood": "10",
-        "before": "10", "count": "3", "day_name": "Wednesday", "value": USER_WORDS,
+        "before": "10", "count": "3", "steps_done": "3 steps", "day_name": "Wednesday", "value": USER_WORDS,
         "area": "work and learning", "routine": "getting ready for bed",
         "plan": speech.join([f"{speech.short(a.key, a.title)} on Wednesday afternoon"
                              for a in sorted(ACTIVITIES, key=lambda a: -len(a.title))[:3]]),

@@ -74,7 +74,7 @@ def present_today(turn: Turn, keys: dict[str, str], exclude: tuple[str, ...] = (
         return turn.say(keys["step"], **step_fields(turn, today.small_step))
     if today.done:
         turn.expect(keys["all_done_state"])  # what the all-done turn asks about
-        return turn.say(keys["all_done"], count=len(today.done))
+        return turn.say(keys["all_done"], steps_done=turn.speech.steps(len(today.done)))
     suggestion = (turn.app.suggest(turn.ctx.profile(), exclude=exclude) if exclude
                   else today.suggestion)
     if suggestion is not None and sum(1 for s in today.steps if not s.unplanned) < 3:
