@@ -231,3 +231,11 @@ def test_i_cant_to_an_offer_adds_nothing_and_logs_nothing(speaker: Speaker, serv
     said = speaker.say(I.LOG_NOT_DONE)
     assert said.startswith("That's okay, nothing added.") and not speaker.open
     assert steps(server, speaker) == ()
+
+
+def test_naming_the_step_at_what_got_in_the_way_is_a_correction(speaker: Speaker, server):
+    start(speaker)
+    speaker.say(I.LOG_NOT_DONE)
+    said = speaker.say(I.LOG_DONE, activity=activity("made my bed", "make-bed"))
+    assert said.startswith("You made your bed.") and speaker.pending == "mood_after"
+    assert [(s.status, s.barrier) for s in steps(server, speaker)] == [("done", None)]

@@ -309,7 +309,11 @@ def done_at_barrier(turn: Turn) -> Response:
         return ask_again(turn, "reask")
     if turn.slot_id(I.ACTIVITY) is None:
         return _not_today(turn, turn.pending["step"], None)
-    leave(turn)
+    step = find_step(turn, turn.pending["step"])
+    if step is not None and step.activity_id == turn.slot_id(I.ACTIVITY):
+        turn.clear()  # "no wait, I did make my bed": a correction, not a not-today
+    else:
+        leave(turn)
     return serve_plainly(turn.hi)
 
 
