@@ -303,7 +303,8 @@ def barrier_answer(turn: Turn) -> Response:
 @answers(I.LOG_DONE, DialogState.BARRIER)
 def done_at_barrier(turn: Turn) -> Response:
     """At "what got in the way?": "I don't know" (heard as an activity) is no reason,
-    never a log; a step named is served as named; a bare "done" is asked again."""
+    never a log; a step named is served as named (this step: a correction, logged
+    done); a bare "done" is asked again."""
     heard = turn.slot_value(I.ACTIVITY)
     if heard is None:
         return ask_again(turn, "reask")
