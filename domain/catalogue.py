@@ -2,7 +2,8 @@
 
 One entry is the one place for an activity: what it is (title, kind, area, difficulty,
 minutes, its smaller version) and how it is spoken of (the name people say for it, the
-"did it" sentence, the short name in lists, and the synonyms people say, with any a
+"did it" sentence, the short name in lists, the forms a sentence needs for the step
+and its smaller version, and the synonyms people say, with any a
 single locale adds). The skill's speech and the interaction models read them from here."""
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ class Activity:
     spoken_name: str = field(default="", compare=False)  # "make the bed": heard as its name
     done_sentence: str = field(default="", compare=False)  # "You made your bed"
     short_name: str = field(default="", compare=False)  # "making your bed", in lists
+    # Inside a sentence ("Shall we start with making your bed?"), the step and its
+    # smaller version ("pulling the covers up straight"), not read as commands:
+    step_said: str = field(default="", compare=False)
+    smaller_said: str = field(default="", compare=False)
     # Synonyms only some locales say: (("en-IN", ("called my mummy",)),).
     locale_synonyms: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
 
@@ -75,6 +80,10 @@ def validate(entry: dict, where: str) -> Activity:
     by_locale = entry.get("locale_synonyms", {})
     if not isinstance(by_locale, dict) or not all(isinstance(w, list) for w in by_locale.values()):
         raise CatalogueError(f"{where}: locale_synonyms must map a locale to a list")
+    forms = entry.get("in_a_sentence")
+    if not isinstance(forms, dict) or not all(
+            isinstance(forms.get(k), str) and forms[k] for k in ("step", "smaller")):
+        raise CatalogueError(f"{where}: in_a_sentence needs a non-empty step and smaller")
     said = [*entry["synonyms"], *(s for words in by_locale.values() for s in words)]
     if not all(isinstance(s, str) and s for s in said):
         raise CatalogueError(f"{where}: synonyms must be non-empty strings")
@@ -91,6 +100,8 @@ def validate(entry: dict, where: str) -> Activity:
         spoken_name=entry["spoken_name"],
         done_sentence=entry["done_sentence"],
         short_name=entry["short_name"],
+        step_said=forms["step"],
+        smaller_said=forms["smaller"],
         locale_synonyms=tuple((locale, tuple(words)) for locale, words in by_locale.items()),
     )
 

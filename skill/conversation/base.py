@@ -4,13 +4,16 @@
 dialog state (`pending`: what the skill is waiting for, a `DialogState`) and the
 response. `answers()` registers a function for an intent *in a dialog state* ("yes"
 while an offer is open, a number while a mood is being asked for);
-`PendingAnswerHandler` routes to them before any plain intent handler runs. Handlers
-never write words: they name speech keys.
+`PendingAnswerHandler` is the dialog's state machine: while a state is open it decides
+every intent deliberately (`policy()` in skill/conversation/states.py): the state's own
+answer, the question asked again, a clean end, or the state left cleanly and the intent
+served as if nothing were open. Handlers never write words: they name speech keys.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -21,12 +24,17 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
 from skill.conversation.context import CTX, RequestContext
-from skill.conversation.states import DialogState
+from skill.conversation.states import (
+    ENDED, REASKED, SAFETY_STATES, DialogState, policy,
+)
+from skill.speech import to_ssml
+from skill.voice import names as I  # noqa: N812
 
 PENDING = "pending"
 FOCUS = "focus"  # the step id under discussion
 LAST = "last"  # the last turn, for Repeat
 OFFERED = "offered"  # activity ids offered this session
+ASKED = "asked"  # the speech key of the last open turn (the question now open)
 CRISIS = "crisis"
 
 
@@ -109,6 +117,8 @@ class Turn:
         """Speak a turn. An open turn (one with a reprompt) keeps the session; a closed one
         ends it and forgets any dialog state."""
         said = self.speech.turn(key, **fields)
+        if said.reprompt is not None:
+            self.session[ASKED] = key
         return self.speak(said.ssml, said.reprompt_ssml)
 
     def speak(self, ssml: str, reprompt_ssml: str | None) -> Response:
@@ -149,16 +159,105 @@ def answers(intent: str, *states: DialogState) -> Callable[[Answer], Answer]:
     return register
 
 
+# What happens when a state is left without its answer ("stop", a new request, the
+# session ending): a function of the turn, giving the speech key to end with, or None.
+Leaving = Callable[["Turn"], "str | None"]
+_LEAVING: dict[DialogState, Leaving] = {}
+
+
+def on_leaving(*states: DialogState) -> Callable[[Leaving], Leaving]:
+    """Register what leaving one of `states` mid-question does (see states.py, ENDED)."""
+
+    def register(fn: Leaving) -> Leaving:
+        for state in states:
+            _LEAVING[DialogState(state)] = fn
+        return fn
+
+    return register
+
+
+def open_state(session: dict[str, Any]) -> DialogState | None:
+    """The state the session waits in (None when none, or one no longer known)."""
+    what = (session.get(PENDING) or {}).get("what")
+    try:
+        return DialogState(what) if what else None
+    except ValueError:
+        return None
+
+
+def leave(turn: Turn) -> str | None:
+    """Leave the open state cleanly: what leaving it mid-question does, then forget it."""
+    state = open_state(turn.session)
+    key = _LEAVING[state](turn) if state in _LEAVING else None
+    turn.clear()
+    return key
+
+
+ENDINGS = {I.STOP: "goodbye", I.CANCEL: "cancelled", I.NAVIGATE_HOME: "home"}
+
+
 class PendingAnswerHandler(AbstractRequestHandler):
+    """The dialog's state machine. While a state is open, every intent gets a deliberate
+    answer: the state's own, the question again, a clean end, or the state left and the
+    new request served. The crisis states are the safety handlers' (asked before this)."""
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not is_request_type("IntentRequest")(handler_input):
             return False
-        pending = handler_input.attributes_manager.session_attributes.get(PENDING) or {}
-        return (get_intent_name(handler_input), pending.get("what")) in _ANSWERS
+        state = open_state(handler_input.attributes_manager.session_attributes)
+        if state is None:
+            return False
+        if state in SAFETY_STATES:
+            return (get_intent_name(handler_input), state) in _ANSWERS
+        return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input)
-        return _ANSWERS[(get_intent_name(handler_input), turn.pending["what"])](turn)
+        name = get_intent_name(handler_input)
+        state = open_state(turn.session)
+        answer = _ANSWERS.get((name, state))
+        decided = policy(name, state, answer is not None, safety_intents())
+        if answer is not None:  # the state's own answer (the crisis states' included)
+            return answer(turn)
+        if decided == ENDED:
+            return turn.say(leave(turn) or ENDINGS[name])
+        if decided == REASKED:
+            return ask_again(turn, "help_here" if name == I.HELP else
+                             None if name == I.REPEAT else "reask")
+        leave(turn)  # LEFT: a new request, served as if nothing were open
+        return serve_plainly(handler_input)
+
+
+def ask_again(turn: Turn, lead: str | None) -> Response:
+    """The open question again (its reprompt), after a short `lead`; the state stays."""
+    last = turn.session.get(LAST)
+    if not last:
+        return turn.say("fallback")
+    if lead is None:
+        return turn.speak(last[0], last[1])
+    response = turn.speak(f"{to_ssml(turn.speech.phrase(lead))} {last[1]}", last[1])
+    turn.session[LAST] = last  # "repeat" still says the question as first asked
+    return response
+
+
+def serve_plainly(handler_input: HandlerInput) -> Response:
+    """Serve an intent by its plain handler, as if no state were open."""
+    from skill.conversation.handlers import intent_handlers
+
+    for handler in intent_handlers():
+        if handler.can_handle(handler_input):
+            return handler.handle(handler_input)
+    return Turn(handler_input).say("fallback")
+
+
+@cache
+def safety_intents() -> frozenset[str]:
+    """The intents the safety handlers take first, whatever the state."""
+    from skill.conversation.handlers import request_handlers
+
+    return frozenset({I.CRISIS} | {
+        name for h in request_handlers() if type(h).__module__.endswith("handlers.safety")
+        for name in getattr(h, "intents", ())})
 
 
 class IntentHandler(AbstractRequestHandler):
@@ -175,6 +274,30 @@ class IntentHandler(AbstractRequestHandler):
 
     def respond(self, turn: Turn) -> Response:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def dialog_table(intents: Iterable[str]) -> str:
+    """The state machine as a Markdown table (docs/conversation.md holds it, checked):
+    each state's own answers and the intents it asks again about; "stop", "cancel" and
+    "home" end every state, anything else leaves it and is served."""
+    from skill.conversation.states import KEEPS, REASK
+
+    def short(name: str) -> str:
+        return name.removeprefix("AMAZON.").removesuffix("Intent")
+
+    intents = list(intents)
+    rows = ["| state | its own answers | asked again |", "| --- | --- | --- |"]
+    for state in DialogState:
+        if state in SAFETY_STATES:
+            own = sorted(short(n) for n in intents if (n, state) in _ANSWERS)
+            rows.append(f"| `{state.value}` | the safety handlers' (crisis first): "
+                        f"{', '.join(own)} | the safety handlers' |")
+            continue
+        own = [short(n) for n in intents if (n, state) in _ANSWERS]
+        again = [short(n) for n in intents
+                 if (n, state) not in _ANSWERS and (n in KEEPS or n in REASK.get(state, ()))]
+        rows.append(f"| `{state.value}` | {', '.join(own) or '—'} | {', '.join(again)} |")
+    return "\n".join(rows)
 
 
 def served_intents() -> set[str]:

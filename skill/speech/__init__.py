@@ -51,6 +51,29 @@ def word_count(text: str) -> int:
     return len(re.findall(r"[\w'’-]+", text))
 
 
+def an_before(value: object) -> bool:
+    """Whether "an" goes before a number or word as it is said: "an 8", "an 11", "an
+    18", "an 8.5", "an idea"; "a 7", "a 1"."""
+    text = str(value).strip()
+    whole = text.split(".")[0]
+    if whole.isdigit():
+        return whole.startswith("8") or whole in ("11", "18") or (
+            len(whole) in (5, 6) and whole[:2] in ("11", "18"))
+    return text[:1].lower() in "aeio" and text[:1] != ""
+
+
+_ARTICLE = re.compile(r"\b([Aa]) \{(\w+)\}")
+
+
+def with_articles(template: str, fields: dict[str, object]) -> str:
+    """A template's "a {field}" as "an {field}" where the field's value needs it."""
+    def article(m: re.Match) -> str:
+        value = fields.get(m.group(2))
+        needs_an = value is not None and an_before(value)
+        return f"{m.group(1)}{'n' if needs_an else ''} {{{m.group(2)}}}"
+    return _ARTICLE.sub(article, template)
+
+
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     return re.sub(r"\s+([.,;?!])", r"\1", text)
@@ -72,6 +95,12 @@ class Speech:
         self.spelling: dict[str, str] = part("SPELLING")
         self.done_names: dict[str, str] = {a.key: self.spell(a.done_sentence) for a in starter()}
         self.short_names: dict[str, str] = {a.key: self.spell(a.short_name) for a in starter()}
+        # A title inside a sentence: a catalogue step's or its smaller version's own form
+        # ("making your bed", "pulling the covers up straight"), never read as a command.
+        self.in_a_sentence: dict[str, str] = {
+            **{a.smaller: self.spell(a.smaller_said) for a in starter()},
+            **{a.title: self.spell(a.step_said) for a in starter()}}
+        self.own_step: str = part("OWN_STEP")
         self.done_other: str = part("DONE_OTHER")
         self.done_smaller: str = part("DONE_SMALLER")
         self.date_format: str = part("DATE_FORMAT")
@@ -93,7 +122,7 @@ class Speech:
         return self.fill(template[0] if isinstance(template, tuple) else template, fields)
 
     def fill(self, template: str, fields: dict[str, object]) -> str:
-        return self.spell(_tidy(template.format(**fields)))
+        return self.spell(_tidy(with_articles(template, fields).format(**fields)))
 
     def spell(self, text: str) -> str:
         for written, local in self.spelling.items():
@@ -113,9 +142,16 @@ class Speech:
         """The first letter upper case, the rest as it is ("Call Mum", not "Call mum")."""
         return text[:1].upper() + text[1:]
 
+    def activity(self, title: str) -> str:
+        """A step's title inside a sentence: a catalogue step's own form ("Make your bed" →
+        "making your bed"); a person's own step as "your step: call Mum"."""
+        if title in self.in_a_sentence:
+            return self.in_a_sentence[title]
+        return self.own_step.format(title=self.lower_first(title))
+
     @staticmethod
-    def activity(title: str) -> str:
-        """A catalogue title inside a sentence: "Make your bed" → "make your bed"."""
+    def lower_first(title: str) -> str:
+        """"Call Mum" → "call Mum" (an acronym stays as it is)."""
         if len(title) > 1 and title[0].isupper() and not title[1].isupper():
             return title[0].lower() + title[1:]
         return title
@@ -125,15 +161,19 @@ class Speech:
 
     def done(self, activity_id: str, title: str, is_smaller: bool) -> str:
         if is_smaller:
-            return self.done_smaller.format(title=self.activity(title))
+            return self.done_smaller.format(title=self.lower_first(title))
         return self.done_names.get(activity_id) or self.done_other.format(
-            title=self.activity(title))
+            title=self.lower_first(title))
 
     def join(self, items: list[str], word: str = "and") -> str:
         """"a, b and c" ("or" with word="or")."""
         if len(items) <= 1:
             return "".join(items)
         return f"{', '.join(items[:-1])} {self.words[word]} {items[-1]}"
+
+    def steps(self, n: int) -> str:
+        """"1 step", "2 steps"."""
+        return f"{n} {self.words['step' if n == 1 else 'steps']}"
 
     def minutes(self, n: int) -> str:
         return f"{n} {self.words['minute' if n == 1 else 'minutes']}"

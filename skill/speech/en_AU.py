@@ -16,7 +16,7 @@ TEXT = {
         "Shall I add {title} for today?",
     ),
     "welcome_all_done": (
-        "Hi again. You've done {count} today. Would you like to tell me your mood?",
+        "Hi again. You've done {steps_done} today. Would you like to tell me your mood?",
         "How do you feel right now, from zero to ten? Or say no thanks.",
     ),
 }

@@ -20,6 +20,7 @@ FRAGMENTS = {
     "rate_enjoyment", "rate_mastery", "lift_up", "lift_same", "lift_down", "lift_none",
     "summary_card", "summary_card_title", "today_card_title", "crisis_card_title", "crisis_card",
     "crisis_card_local", "crisis_card_text", "crisis_text", "reach", "reach_local",
+    "help_here", "reask",
     "this_week", "last_week", "sign_no_steps_for_days", "sign_mood_falling", "sign_not_started",
 }
 FRAGMENT_PREFIXES = ("barrier_", "summary_", "observe_", "adjust_")
@@ -87,7 +88,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Shall I add {title} for today?",
     ),
     "welcome_all_done": (
-        "Hello again. You've done {count} today. Would you like to tell me your mood?",
+        "Hello again. You've done {steps_done} today. Would you like to tell me your mood?",
         "How do you feel right now, from zero to ten? Or say no thanks.",
     ),
     "welcome_back": (
@@ -110,6 +111,10 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Would you like one more small step today?",
     ),
     "today_full": "Today already has three steps, which is plenty. Tell me when you've done one.",
+    "very_small_step": (
+        "Here's a very small version: {smaller}, about {minutes}. Shall we make it that size?",
+        "Shall we make it {smaller} instead?",
+    ),
     "step_doable": "Good. Tell me when you've done it, and we'll notice how you feel.",
     "step_added": "Added: {title}, {when}. Tell me when it's done.",
     "something_else": (
@@ -137,6 +142,19 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Which step did you do? For example, say 'I made my bed'.",
         "Which step did you do?",
     ),
+    "which_step_done_named": (
+        "Which step did you do: {steps}?",
+        "Which step did you do: {steps}?",
+    ),
+    "which_step_not_today": (
+        "Which step wasn't today? For example, say 'I couldn't do the walk'.",
+        "Which step wasn't today?",
+    ),
+    "which_step_not_today_named": (
+        "That's okay. Which step wasn't today: {steps}?",
+        "Which step wasn't today: {steps}?",
+    ),
+    "which_nothing_logged": "Okay, I haven't logged anything. Tell me when you've done a step.",
     "not_logged": (
         "Thanks for telling me. I didn't log anything just now. You can ask for a "
         "smaller step, or say 'I need support now' if things feel too much.",
@@ -162,6 +180,8 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "lift_none": "Noticing how you feel is part of this.",
     "rating_thanks": "Thanks, noted. Well done today.",
     "rating_skipped": "That's fine. Well done today.",
+    "mood_skipped": "That's fine, no number needed. Well done today.",
+    "stopped_not_today": "Okay, that one's not today, and that's fine. Take care.",
     "not_done_ask_barrier": (
         "That's okay, not today. What got in the way?",
         "What got in the way? For example, tired, busy or anxious.",
@@ -186,6 +206,9 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "barrier_anxious": "Anxiety can make things feel bigger.",
     "barrier_weather": "The weather doesn't always help.",
     "barrier_other": "Setbacks are useful information.",
+    "barrier_none": "You don't need a reason.",
+    # "I'm too tired" to an offer of a new step: nothing added, no reason recorded.
+    "barrier_instead": "That's okay, nothing added. When you feel ready, ask me for a smaller step.",
     # -- mood ---------------------------------------------------------------------------
     "mood_ask": (
         "From zero to ten, how do you feel right now?",
@@ -244,6 +267,8 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "When would suit better? For example, say 'move it to Friday morning'.",
         "When would suit better?",
     ),
+    "kept_as_is": "Okay, it stays as it is.",
+    "schedule_dropped": "Okay, nothing added.",
     "move_nothing": "There's no step to move today. You can add one, like 'add a walk on Thursday'.",
     "swap_done": "Swapped. Now it's {title}, {when}.",
     "swap_which": (
@@ -266,6 +291,9 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "summary_done_of": "{which_cap}, you did {done} of {planned} planned steps.",
     "summary_done_of_extra": "{which_cap}, you did {done} of {planned} planned steps, plus {extra} extra.",
     "summary_done_only": "{which_cap}, you did {done} small steps.",
+    "summary_done_only_one": "{which_cap}, you did one small step.",
+    "summary_done_one": "{which_cap}, you did your one planned step.",
+    "summary_done_one_extra": "{which_cap}, you did your one planned step, plus {extra} extra.",
     "summary_none_done": "{which_cap}, you planned {planned} steps and none happened yet, which is okay.",
     "summary_none_done_one": "{which_cap}, you planned one step and it hasn't happened yet, which is okay.",
     "summary_mood": "Your mood averaged {mood}.",
@@ -308,6 +336,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Shall I save that plan for harder days?",
     ),
     "relapse_saved": "Saved. If things get harder, just say 'let's pick one small step'.",
+    "value_unsaid": "Okay, nothing saved. You can tell me what matters to you any time.",
     "relapse_declined": "Okay, nothing saved. You can ask again any time.",
     "sign_no_steps_for_days": "a few days pass without steps",
     "sign_mood_falling": "your mood dips",
@@ -338,6 +367,8 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "A PIN is four digits, like one two three four. Which four digits would you like?",
         "Which four digits would you like?",
     ),
+    "pin_not_set": "Okay, no PIN set.",
+    "pin_kept_private": "Okay, your summary stays private for now.",
     "pin_set": (
         "Done. Your summary now needs your PIN, unless Alexa recognises your voice."
     ),
@@ -431,6 +462,12 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "it. If you're struggling right now, say 'I need support now'.",
         "You can ask for today's small step, or say stop.",
     ),
+    # Said before the open question again, which keeps its place.
+    "help_here": (
+        "I help you plan small steps and notice how you feel. I'm a self-help tool, not "
+        "professional care; for urgent help, say 'I need support now'."
+    ),
+    "reask": "Sorry, I didn't quite follow.",
     "goodbye": "Take care. Small steps count.",
     "cancelled": "Okay. Take care.",
     "home": "Okay. See you soon.",
@@ -466,6 +503,9 @@ TEXT: dict[str, str | tuple[str, str]] = {
 # entry in domain/catalogue.json; these say the rest ("You did it: Call Mum").
 DONE_OTHER = "You did it: {title}"
 DONE_SMALLER = "You did the smaller version: {title}"
+# A person's own step inside a sentence: a title said in their words can't be quoted in
+# speech, so it is introduced ("Shall we start with your step: call Mum?").
+OWN_STEP = "your step: {title}"
 
 WORDS = {
     "morning": "morning",
@@ -505,6 +545,8 @@ WORDS = {
     "routine_walking_the_dog": "walking the dog",
     "routine_dinner": "dinner",
     "routine_bedtime": "getting ready for bed",
+    "step": "step",
+    "steps": "steps",
     "minute": "minute",
     "minutes": "minutes",
     "am": "am",

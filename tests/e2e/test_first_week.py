@@ -143,8 +143,8 @@ def expect(r: Reply, speech: Speech, key: str, *, intent: str | None,
 
 
 def title(key: str) -> str:
-    """A catalogue title inside a sentence ("Make your bed" -> "make your bed")."""
-    return Speech.activity(CATALOGUE[key]["title"])
+    """A catalogue title inside a sentence ("Make your bed" -> "making your bed")."""
+    return speech_for("en-GB").activity(CATALOGUE[key]["title"])
 
 
 def london_today() -> date:
@@ -263,7 +263,7 @@ def _check_first_week(replies: list[Reply], gb: Speech, today: date, call_day: d
     assert tired.slot_ids == {"barrier": "tired"}
     expect(tired, gb, "not_done_offer_smaller", intent="BarrierIntent",
            barrier_line=gb.phrase("barrier_tired"),
-           smaller=Speech.activity(CATALOGUE["walk-around-block"]["smaller"]),
+           smaller=speech_for("en-GB").activity(CATALOGUE["walk-around-block"]["smaller"]),
            contains=("smaller version",))
     expect(no_smaller, gb, "offer_time", intent="AMAZON.NoIntent", when="tomorrow",
            contains=("another time",))
@@ -277,9 +277,11 @@ def _check_first_week(replies: list[Reply], gb: Speech, today: date, call_day: d
 
     # The week in numbers: one step done, of those planned this week; mood 6.
     assert week.intent == "WeeklySummaryIntent" and not week.open
-    opening = gb.phrase("summary_done_of", which_cap="This week", done=1, planned=planned)
+    key = "summary_done_one" if planned == 1 else "summary_done_of"  # "your one planned step"
+    opening = gb.phrase(key, which_cap="This week", done=1, planned=planned)
     assert week.text.startswith(opening), week.text
-    assert f"you did 1 of {planned} planned steps" in week.text, week.text
+    assert (f"you did 1 of {planned} planned steps" if planned > 1
+            else "you did your one planned step") in week.text, week.text
     assert gb.phrase("summary_mood", mood="6") in week.text, week.text
     assert week.card and week.card["title"] == gb.phrase("summary_card_title")
     assert f"Steps: 1 done of {planned} planned" in week.card["content"], week.card

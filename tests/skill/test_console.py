@@ -88,6 +88,6 @@ def test_chat_talks_to_a_local_server_and_prints_the_replies(tmp_path):
     assert replies[2] == "< You made your bed. How do you feel now, from zero to ten?"
     assert replies[3].startswith("< Any number from zero to ten is fine.")
     assert replies[4].startswith("< Thank you, that's a 6.")
-    assert "you did 1 of 1 planned steps" in replies[5]
+    assert "you did your one planned step" in replies[5]
     assert "Samaritans on one one six, one two three" in replies[6]
     assert "[card: Useful numbers] Samaritans: 116 123" in result.stdout

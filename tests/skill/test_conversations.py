@@ -32,15 +32,15 @@ def test_first_run_introduces_ba_with_the_care_line_and_offers_a_first_step(spea
     assert "small things that matter" in said and "noticing how you feel" in said
     assert "not a substitute for professional care" in said
     assert "I need support now" in said  # how to reach help
-    assert said.endswith("make your bed?") and speaker.open and speaker.pending == "offer"
-    assert "Added: make your bed, today" in speaker.say(I.YES)
+    assert said.endswith("making your bed?") and speaker.open and speaker.pending == "offer"
+    assert "Added: making your bed, today" in speaker.say(I.YES)
     assert not speaker.open
 
 
 def test_a_returning_person_hears_todays_step(speaker: Speaker):
     start(speaker)
     said = speaker.launch()
-    assert said.startswith("Hello again. Today's small step is make your bed, today.")
+    assert said.startswith("Hello again. Today's small step is making your bed, today.")
     assert speaker.pending == "doable"
     assert "Tell me when you've done it" in speaker.say(I.YES)
 
@@ -63,9 +63,9 @@ def test_todays_step_something_else_and_make_it_smaller(speaker: Speaker):
     speaker.launch()
     speaker.say(I.NO)
     said = speaker.say(I.GET_SMALL_STEP)
-    assert said.startswith("Here's one: make your bed, about 3 minutes.") and speaker.card is None
+    assert said.startswith("Here's one: making your bed, about 3 minutes.") and speaker.card is None
     other = speaker.say(I.SOMETHING_ELSE)
-    assert other.startswith("Here's another: ") and "make your bed" not in other
+    assert other.startswith("Here's another: ") and "making your bed" not in other
     smaller = speaker.say(I.MAKE_IT_SMALLER)
     assert smaller.startswith("Here's one: ") and speaker.pending == "offer"
     assert speaker.last["sessionAttributes"]["pending"]["smaller"] is True
@@ -81,7 +81,7 @@ def test_make_a_planned_step_smaller(speaker: Speaker):
     start(speaker)
     speaker.say(I.GET_SMALL_STEP)
     said = speaker.say(I.MAKE_IT_SMALLER)
-    assert said == "Okay, smaller: pull the covers up straight. About 1 minute. It's on for today."
+    assert said == "Okay, smaller: pulling the covers up straight. About 1 minute. It's on for today."
 
 
 # -- logging -----------------------------------------------------------------------------
@@ -129,9 +129,9 @@ def test_not_done_asks_what_got_in_the_way_then_offers_smaller(speaker: Speaker,
     assert said == "That's okay, not today. What got in the way?"
     said = speaker.say(I.BARRIER, barrier=custom("too tired", "tired", BARRIER))
     assert said.startswith("Thanks for telling me. Low energy is real.")
-    assert "pull the covers up straight" in said and speaker.pending == "offer_smaller"
+    assert "pulling the covers up straight" in said and speaker.pending == "offer_smaller"
     assert server[1].week(_key(server, speaker)).barriers == (("tired", 1),)
-    assert speaker.say(I.YES).startswith("Okay, smaller: pull the covers up straight.")
+    assert speaker.say(I.YES).startswith("Okay, smaller: pulling the covers up straight.")
     step = server[1].today(_key(server, speaker)).steps[0]
     assert (step.status, step.is_smaller) == ("pending", True)
 
@@ -141,7 +141,7 @@ def test_not_done_with_the_barrier_said_at_once_and_another_time(speaker: Speake
     said = speaker.say(I.LOG_NOT_DONE, barrier=custom("it was raining", "weather", BARRIER))
     assert "The weather doesn't always help" in said
     assert speaker.say(I.NO) == "Okay. Would another time suit better, like tomorrow?"
-    assert speaker.say(I.YES) == "Moved: make your bed, now tomorrow."
+    assert speaker.say(I.YES) == "Moved: making your bed, now tomorrow."
     steps = server[1].week(_key(server, speaker)).steps
     assert [(s.day, s.status) for s in steps] == [(date(2026, 11, 24), "pending")]
 
@@ -166,7 +166,7 @@ def test_nothing_to_log(speaker: Speaker):
     speaker.launch()
     speaker.say(I.NO)
     assert speaker.say(I.LOG_NOT_DONE).startswith("There's no step waiting today.")
-    assert speaker.say(I.LOG_DONE).startswith("Which step did you do?")
+    assert speaker.say(I.LOG_DONE).startswith("Which step did you do")
 
 
 # -- mood ---------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_schedule_asks_for_what_is_missing_with_a_dialog_directive(speaker: Spea
                                          date="2026-11-20")
     said = speaker.say(I.SCHEDULE_STEP, activity=activity("a walk", "walk-around-block"),
                        date="2026-W49", time="19:30")
-    assert said == "Added: take a short walk around the block, on Monday 30 November at 7:30 pm."
+    assert said == "Added: a short walk around the block, on Monday 30 November at 7:30 pm."
 
 
 def test_the_daily_cap_is_kept_gently(speaker: Speaker):
@@ -232,14 +232,14 @@ def test_replanning_swap_pair_move(speaker: Speaker, server):
     start(speaker)
     speaker.say(I.GET_SMALL_STEP)
     said = speaker.say(I.SWAP_STEP, activity=activity("water the plants", "water-plants"))
-    assert said == "Swapped. Now it's water your plants, today."
+    assert said == "Swapped. Now it's watering your plants, today."
     said = speaker.say(I.PAIR_WITH_ROUTINE, routine=custom("my morning coffee", "morning_coffee",
                                                            "RoutineType"))
-    assert said == "Good idea. Water your plants now comes after your morning coffee."
+    assert said == "Good idea. Watering your plants now comes after your morning coffee."
     assert speaker.say(I.MOVE_STEP).startswith("When would suit better?")
     said = speaker.say(I.MOVE_STEP, date="2026-11-27",
                        partOfDay=custom("morning", "morning", "PartOfDayType"))
-    assert said == "Moved: water your plants, now on Friday morning."
+    assert said == "Moved: watering your plants, now on Friday morning."
     step = server[1].week(_key(server, speaker)).steps[0]
     assert (step.activity_id, step.day, step.part_of_day, step.paired_with) == (
         "water-plants", date(2026, 11, 27), "morning", "morning_coffee")
@@ -363,7 +363,7 @@ def test_a_mood_said_in_words_is_taken(speaker: Speaker, server, heard, value):
 def test_a_feeling_or_a_not_is_never_logged_as_done(speaker: Speaker, server, words):
     """The sample "I {activity}" catches feelings and refusals; the words name no step,
     so nothing is logged, whatever step is waiting (the one just taken included)."""
-    start(speaker)  # "yes": make your bed is added for today and under discussion
+    start(speaker)  # "yes": making your bed is added for today and under discussion
     said = speaker.say(I.LOG_DONE, activity=activity(words, None))
     assert "didn't log anything just now" in said and speaker.open
     assert "How do you feel now" not in said
@@ -387,7 +387,7 @@ def test_a_feeling_at_the_mood_question_leaves_the_step_done_and_says_so_truly(
 
 def test_i_did_it_right_after_a_step_is_offered_logs_that_step(speaker: Speaker, server):
     """The offered step is the one the turn is about: "I did it" logs it, not "which?"."""
-    speaker.launch()  # first run: "... Shall we start with make your bed?"
+    speaker.launch()  # first run: "... Shall we start with making your bed?"
     assert speaker.pending == "offer"
     said = speaker.say(I.LOG_DONE)
     assert said.startswith("You made your bed.") and speaker.pending == "mood_after"
@@ -409,7 +409,7 @@ def test_i_did_it_after_the_smaller_version_is_offered_logs_the_smaller_version(
 def test_words_that_name_no_step_get_asked_which_not_logged(speaker: Speaker, server):
     start(speaker)
     said = speaker.say(I.LOG_DONE, activity=activity("ate a sandwich", None))
-    assert said.startswith("Which step did you do?") and speaker.pending == "which_done"
+    assert said.startswith("Which step did you do") and speaker.pending == "which_done"
     assert [s.status for s in server[1].today(_key(server, speaker)).steps] == ["pending"]
     said = speaker.say(I.LOG_DONE, activity=activity("made my bed", "make-bed"))
     assert said.startswith("You made your bed.")
@@ -422,7 +422,7 @@ def test_i_did_it_with_two_steps_waiting_and_none_discussed_asks_which(speaker: 
     person = _key(server, speaker)
     server[1].schedule_step(person, "water-plants", server[1].today(person).day, "evening")
     said = speaker.say(I.LOG_DONE)  # a new session: nothing under discussion
-    assert said.startswith("Which step did you do?")
+    assert said.startswith("Which step did you do")
     assert {s.status for s in server[1].today(person).steps} == {"pending"}
 
 
@@ -569,7 +569,7 @@ def test_help_stop_cancel_home_repeat_and_unknown(speaker: Speaker):
     assert speaker.open
     assert speaker.say(I.YES).startswith("Okay. You can ask for today's small step")
     assert speaker.say(I.NO) == "Okay. Take care."
-    assert speaker.say(I.START_OVER).startswith("Here's one: make your bed")
+    assert speaker.say(I.START_OVER).startswith("Here's one: making your bed")
 
 
 def test_stop_and_cancel_end_the_session_in_every_dialog_state(speaker: Speaker):
@@ -684,7 +684,7 @@ def test_a_returning_person_with_todays_steps_done_is_asked_for_a_mood(speaker: 
     speaker.say(I.LOG_DONE)
     speaker.say(I.RATE_MOOD, mood="6")
     said = speaker.launch()
-    assert said == "Hello again. You've done 1 today. Would you like to tell me your mood?"
+    assert said == "Hello again. You've done 1 step today. Would you like to tell me your mood?"
     assert speaker.pending == "mood_ask"
     assert speaker.say(I.YES) == "From zero to ten, how do you feel right now?"
     assert speaker.say(I.RATE_MOOD, mood="7").startswith("Thanks, a 7, noted.")

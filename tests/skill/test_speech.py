@@ -33,10 +33,12 @@ def _fields(speech, template) -> dict[str, str]:  # noqa: ANN001
     values = {
         "title": speech.activity(LONGEST_TITLE), "smaller": speech.activity(LONGEST_SMALLER),
         "when": "on Wednesday 30 December, in the afternoon", "minutes": "45 minutes", "mood": "10",
-        "before": "10", "count": "3", "day_name": "Wednesday", "value": USER_WORDS,
+        "before": "10", "count": "3", "steps_done": "3 steps", "day_name": "Wednesday", "value": USER_WORDS,
         "area": "work and learning", "routine": "getting ready for bed",
         "plan": speech.join([f"{speech.short(a.key, a.title)} on Wednesday afternoon"
                              for a in sorted(ACTIVITIES, key=lambda a: -len(a.title))[:3]]),
+        "steps": speech.join([speech.activity(a.title) for a in sorted(
+            ACTIVITIES, key=lambda a: -len(speech.activity(a.title)))[:3]], "or"),
         "done": "You had a shower and put on clean clothes", "which": "last week",
         "which_cap": "Last week", "planned": "3", "extra": "2", "previous": "7.5",
         "lift": "4.5", "barrier": "forgetting", "signs": "a few days pass without steps or "
@@ -138,3 +140,18 @@ def test_days_and_times_are_said_naturally():
     assert gb.when(date(2026, 12, 3), "evening", None, monday) == "on Thursday 3 December, in the evening"
     assert gb.minutes(1) == "1 minute" and gb.minutes(3) == "3 minutes"
     assert us.when(date(2026, 12, 3), "anytime", None, monday) == "on Thursday, December 3"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_question_asked_again_keeps_the_word_limits(locale: str):
+    """Help and "sorry, I didn't quite follow" in an open state come before the state's
+    own question (its reprompt): help within help's bound, the other a core turn."""
+    speech = speech_for(locale)
+    help_here = speech.phrase("help_here")
+    assert "self-help tool" in help_here and "I need support now" in help_here
+    assert "?" not in help_here and "?" not in speech.phrase("reask")
+    for key, template in speech.text.items():
+        if isinstance(template, tuple):
+            reprompt = speech.turn(key, **_fields(speech, template)).reprompt
+            assert word_count(f"{help_here} {reprompt}") <= speech.long_turns["help"], key
+            assert word_count(f"{speech.phrase('reask')} {reprompt}") <= CORE_TURN_WORDS, key

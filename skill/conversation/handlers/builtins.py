@@ -10,8 +10,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from skill.conversation.base import LAST, PENDING, IntentHandler, Turn
-from skill.conversation.states import DialogState
+from skill.conversation.base import LAST, IntentHandler, Turn, leave, open_state
 from skill.model import I
 
 log = logging.getLogger(__name__)
@@ -72,8 +71,9 @@ class RepeatHandler(IntentHandler):
 
 
 class SessionEndedHandler(AbstractRequestHandler):
-    """The session closed (silence, "stop" on the device, an error). A step left waiting
-    for its barrier is still logged as not today, so nothing said is lost."""
+    """The session closed (silence, walking away, an error). The open state is left as
+    "stop" leaves it (states.py, ENDED): at "what got in the way?" the step is logged
+    not today, without a reason; elsewhere nothing is recorded on a guess."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("SessionEndedRequest")(handler_input)
@@ -82,13 +82,11 @@ class SessionEndedHandler(AbstractRequestHandler):
         request = handler_input.request_envelope.request
         if getattr(request, "error", None) is not None:
             log.warning("session ended with an Alexa error: %s", request.error.object_type)
-        pending = handler_input.attributes_manager.session_attributes.get(PENDING) or {}
-        if pending.get("what") == DialogState.BARRIER:
-            turn = Turn(handler_input)
+        if open_state(handler_input.attributes_manager.session_attributes) is not None:
             try:
-                turn.app.log_not_done(turn.ctx.person, step_id=pending["step"])
-            except Exception:  # noqa: BLE001 - already logged, or gone: nothing to keep
-                log.info("step not logged at session end")
+                leave(Turn(handler_input))
+            except Exception:  # noqa: BLE001 - the session is over: nothing to answer
+                log.info("open state not settled at session end", exc_info=True)
         return handler_input.response_builder.response
 
 

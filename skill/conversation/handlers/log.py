@@ -8,10 +8,13 @@ from datetime import date, timedelta
 
 from ask_sdk_model import Response
 
-from domain.errors import NoStepToLog, StepAlreadyDone, StepAlreadyLogged, UnknownActivity
+from domain.errors import (
+    NoStepToLog, StepAlreadyDone, StepAlreadyLogged, UnknownActivity, UnknownStep,
+)
 from domain.results import StepView
 from domain.vocabulary import BARRIERS, MAX_SCALE, MIN_SCALE
-from skill.conversation.base import IntentHandler, Turn, answers
+from skill.conversation.base import IntentHandler, Turn, answers, ask_again, leave, on_leaving
+from skill.conversation.base import serve_plainly
 from skill.conversation.handlers.today import find_step, step_fields
 from skill.conversation.states import DialogState
 from skill.model import I
@@ -106,9 +109,55 @@ def _offered_done(turn: Turn) -> StepView:
     return turn.app.log_done(person, step_id=step_id)
 
 
-def _ask_which(turn: Turn) -> Response:
-    turn.expect(DialogState.WHICH_DONE)
-    return turn.say("which_step_done")
+def _ask_which(turn: Turn, state: DialogState = DialogState.WHICH_DONE,
+               key: str = "which_step_done") -> Response:
+    """Which step? Naming today's steps still waiting (at most three), when there are."""
+    speech = turn.speech
+    waiting = [s for s in turn.app.today(turn.ctx.profile()).steps if s.status == "pending"]
+    turn.expect(state)
+    if not waiting:
+        return turn.say(key)
+    return turn.say(f"{key}_named", steps=speech.join(
+        [speech.activity(s.title) for s in waiting[:3]], "or"))
+
+
+@answers(I.LOG_DONE, DialogState.WHICH_DONE, DialogState.OFFER)
+def done_answer(turn: Turn) -> Response:
+    """Which step was done (or the step just offered): what the person named, never a
+    guess."""
+    return LogDoneHandler().respond(turn)
+
+
+@answers(I.LOG_NOT_DONE, DialogState.WHICH_NOT_DONE)
+@answers(I.LOG_DONE, DialogState.WHICH_NOT_DONE)
+def not_done_which(turn: Turn) -> Response:
+    """Which step was not today: the one named ("the walk" may be heard as either); not
+    named, the question again."""
+    if turn.slot_id(I.ACTIVITY) is None:
+        return ask_again(turn, "reask")
+    return LogNotDoneHandler().respond(turn)
+
+
+@answers(I.NO, DialogState.WHICH_DONE, DialogState.WHICH_NOT_DONE)
+def none_done(turn: Turn) -> Response:
+    return turn.say("which_nothing_logged")
+
+
+@answers(I.LOG_DONE, DialogState.MOOD_AFTER)
+def done_again(turn: Turn) -> Response:
+    """"I did it" while the mood after a step is asked: that step is already logged, so
+    the question again; a step named is another step, logged as named; a feeling is
+    answered gently (LogDoneHandler)."""
+    if turn.slot_value(I.ACTIVITY) is None:
+        return ask_again(turn, None)
+    if turn.slot_id(I.ACTIVITY) is not None:
+        leave(turn)
+    return LogDoneHandler().respond(turn)
+
+
+@answers(I.NO, DialogState.MOOD_AFTER)
+def skip_mood_after(turn: Turn) -> Response:
+    return turn.say("mood_skipped")
 
 
 def _the_step_meant(turn: Turn) -> str | None:
@@ -179,16 +228,21 @@ class LogNotDoneHandler(IntentHandler):
     intents = (I.LOG_NOT_DONE, I.BARRIER)
 
     def respond(self, turn: Turn) -> Response:
+        """Not today, for the step named, else the step the turn is about (the one under
+        discussion, or the only one waiting); otherwise it asks which, naming today's."""
         turn.ctx.profile()
         activity = turn.slot_id(I.ACTIVITY)
-        step = find_step(turn, activity=activity) if activity else None
-        step_id = step.step_id if step is not None and step.status == "pending" else _open_focus(turn)
+        if activity is not None:
+            step = find_step(turn, activity=activity)
+            step_id = step.step_id if step is not None and step.status == "pending" else None
+        else:
+            step_id = _the_step_meant(turn)
         if step_id is None:
             today = turn.app.today(turn.ctx.profile())
             if today.small_step is None:
                 turn.expect(DialogState.WANT_STEP)
                 return turn.say("no_step_today")
-            step_id = today.small_step.step_id
+            return _ask_which(turn, DialogState.WHICH_NOT_DONE, "which_step_not_today")
         barrier = _barrier(turn)
         turn.set_focus(step_id)
         if barrier is None:
@@ -211,7 +265,7 @@ def _not_today(turn: Turn, step_id: str, barrier: str | None) -> Response:
         return turn.say("changed_done_step")
     except StepAlreadyLogged:
         return turn.say("already_not_today")
-    barrier_line = turn.speech.phrase(f"barrier_{barrier or 'other'}")
+    barrier_line = turn.speech.phrase(f"barrier_{barrier or 'none'}")
     fields = step_fields(turn, step)
     if not step.is_smaller and step.smaller:
         turn.expect(DialogState.OFFER_SMALLER, step=step.step_id)
@@ -228,10 +282,54 @@ def _offer_time(turn: Turn, step: StepView, key: str, **extra: str) -> Response:
     return turn.say(key, when=when, **extra)
 
 
+# Not knowing what got in the way is an answer, not a barrier: nothing is made up.
+NOT_KNOWING = re.compile(
+    r"\b(don'?t know|dunno|not sure|no idea|can'?t say|nothing|no reason|unsure|"
+    r"i don'?t|idk|who knows|not really)\b", re.IGNORECASE)
+
+
+def _barrier_said(turn: Turn) -> str | None:
+    """The barrier in an answer to "what got in the way?"; None when the person does
+    not know (or said none); "other" for anything else in their own words."""
+    heard = turn.slot_value(I.BARRIER_SLOT)
+    if heard is not None and turn.slot_id(I.BARRIER_SLOT) is None and NOT_KNOWING.search(heard):
+        return None
+    return _barrier(turn) or ("other" if heard else None)
+
+
 @answers(I.BARRIER, DialogState.BARRIER)
 @answers(I.LOG_NOT_DONE, DialogState.BARRIER)
 def barrier_answer(turn: Turn) -> Response:
-    return _not_today(turn, turn.pending["step"], _barrier(turn) or "other")
+    return _not_today(turn, turn.pending["step"], _barrier_said(turn))
+
+
+@answers(I.LOG_DONE, DialogState.BARRIER)
+def done_at_barrier(turn: Turn) -> Response:
+    """At "what got in the way?": "I don't know" (heard as an activity) is no reason,
+    never a log; a step named is served as named (this step: a correction, logged
+    done); a bare "done" is asked again."""
+    heard = turn.slot_value(I.ACTIVITY)
+    if heard is None:
+        return ask_again(turn, "reask")
+    if turn.slot_id(I.ACTIVITY) is None:
+        return _not_today(turn, turn.pending["step"], None)
+    step = find_step(turn, turn.pending["step"])
+    if step is not None and step.activity_id == turn.slot_id(I.ACTIVITY):
+        turn.clear()  # "no wait, I did make my bed": a correction, not a not-today
+    else:
+        leave(turn)
+    return serve_plainly(turn.hi)
+
+
+@on_leaving(DialogState.BARRIER)
+def leave_barrier(turn: Turn) -> str:
+    """Leaving at "what got in the way?": the person has said "not today"; it is logged
+    so, without a reason."""
+    try:
+        turn.app.log_not_done(turn.ctx.person, step_id=turn.pending["step"])
+    except (StepAlreadyDone, StepAlreadyLogged, NoStepToLog, UnknownStep):
+        pass  # already settled: nothing to keep
+    return "stopped_not_today"
 
 
 @answers(I.NO, DialogState.BARRIER)

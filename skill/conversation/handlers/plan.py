@@ -136,6 +136,42 @@ def plan_from_summary(turn: Turn) -> Response:
     return propose(turn)
 
 
+@answers(I.NO, DialogState.PLAN_OFFER)
+def no_plan(turn: Turn) -> Response:
+    return turn.say("plan_declined")
+
+
+@answers(I.SCHEDULE_STEP, DialogState.SCHEDULE)
+def schedule_slot(turn: Turn) -> Response:
+    """The slot asked for (Alexa sends the scheduling intent back, with what was said)."""
+    return ScheduleStepHandler().respond(turn)
+
+
+@answers(I.NO, DialogState.SCHEDULE)
+def no_schedule(turn: Turn) -> Response:
+    return turn.say("schedule_dropped")
+
+
+@answers(I.NO, DialogState.MOVE, DialogState.SWAP, DialogState.PAIR)
+def keep_as_is(turn: Turn) -> Response:
+    return turn.say("kept_as_is")
+
+
+@answers(I.MOVE_STEP, DialogState.MOVE)
+def move_when(turn: Turn) -> Response:
+    return MoveStepHandler().respond(turn)
+
+
+@answers(I.SWAP_STEP, DialogState.SWAP)
+def swap_which(turn: Turn) -> Response:
+    return SwapStepHandler().respond(turn)
+
+
+@answers(I.PAIR_WITH_ROUTINE, DialogState.PAIR)
+def pair_which(turn: Turn) -> Response:
+    return PairWithRoutineHandler().respond(turn)
+
+
 class MoveStepHandler(IntentHandler):
     intents = (I.MOVE_STEP,)
 

@@ -59,6 +59,11 @@ def pin_chosen(turn: Turn) -> Response:
     return _set_pin(turn, turn.slot_value(I.PIN) or turn.slot_value(I.MOOD), asked=True)
 
 
+@answers(I.NO, DialogState.SET_PIN)
+def no_pin(turn: Turn) -> Response:
+    return turn.say("pin_not_set")
+
+
 def _set_pin(turn: Turn, heard: str | None, asked: bool) -> Response:
     if heard is None and not asked:
         turn.expect(DialogState.SET_PIN)

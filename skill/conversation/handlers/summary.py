@@ -56,22 +56,27 @@ def pin_answer(turn: Turn) -> Response:
     return turn.say("pin_wrong")
 
 
+@answers(I.NO, DialogState.PIN)
+def no_pin_given(turn: Turn) -> Response:
+    return turn.say("pin_kept_private")
+
+
 def summary_parts(speech: Speech, s: WeekSummary, which: str) -> dict[str, str]:
     which_cap = speech.capital(speech.phrase(which))
     total = s.total
     extra = sum(1 for st in s.steps if st.unplanned and st.status == "done")
     planned_done = total.done - extra
     if total.planned == 0:
-        opening = speech.phrase("summary_done_only", which_cap=which_cap, done=total.done)
+        key = "summary_done_only_one" if total.done == 1 else "summary_done_only"
+        opening = speech.phrase(key, which_cap=which_cap, done=total.done)
     elif total.done == 0:
         key = "summary_none_done_one" if total.planned == 1 else "summary_none_done"
         opening = speech.phrase(key, which_cap=which_cap, planned=total.planned)
-    elif extra:
-        opening = speech.phrase("summary_done_of_extra", which_cap=which_cap, done=planned_done,
+    else:  # "your one planned step" when there was one and it was done; else "2 of 3"
+        one = total.planned == 1 and planned_done == 1
+        key = ("summary_done_one" if one else "summary_done_of") + ("_extra" if extra else "")
+        opening = speech.phrase(key, which_cap=which_cap, done=planned_done,
                                 planned=total.planned, extra=extra)
-    else:
-        opening = speech.phrase("summary_done_of", which_cap=which_cap, done=total.done,
-                                planned=total.planned)
     return {"opening": opening, "mood": _mood(speech, s), "observation": _observe(speech, s),
             "adjustment": _adjust(speech, s)}
 

@@ -10,7 +10,7 @@ from domain.clock import week_id
 from domain.errors import CannotMakeSmaller, DailyCapReached
 from domain.results import StepView, Suggestion, Today
 from domain.vocabulary import LIFE_AREAS
-from skill.conversation.base import OFFERED, IntentHandler, Turn, answers
+from skill.conversation.base import ASKED, OFFERED, IntentHandler, Turn, answers
 from skill.conversation.states import DialogState
 from skill.model import I
 
@@ -74,7 +74,7 @@ def present_today(turn: Turn, keys: dict[str, str], exclude: tuple[str, ...] = (
         return turn.say(keys["step"], **step_fields(turn, today.small_step))
     if today.done:
         turn.expect(keys["all_done_state"])  # what the all-done turn asks about
-        return turn.say(keys["all_done"], count=len(today.done))
+        return turn.say(keys["all_done"], steps_done=turn.speech.steps(len(today.done)))
     suggestion = (turn.app.suggest(turn.ctx.profile(), exclude=exclude) if exclude
                   else today.suggestion)
     if suggestion is not None and sum(1 for s in today.steps if not s.unplanned) < 3:
@@ -100,9 +100,32 @@ class GetSmallStepHandler(IntentHandler):
         return present_today(turn, TODAY_KEYS)
 
 
+# Questions whose "yes" asks for the smallest version ("Would a very small step help?").
+VERY_SMALL_QUESTIONS = frozenset({"mood_noted_low"})
+
+
 @answers(I.YES, DialogState.WANT_STEP)
 def want_step(turn: Turn) -> Response:
-    return present_today(turn, TODAY_KEYS, exclude=tuple(turn.session.get(OFFERED, ())))
+    """"Yes" to a step: today's step waiting (its smallest version when a very small one
+    was asked about), else one more step offered, never the same question again."""
+    small = bool(turn.pending.get("small")) or turn.session.get(ASKED) in VERY_SMALL_QUESTIONS
+    profile = turn.ctx.profile()
+    today = turn.app.today(profile)
+    step = today.small_step
+    if step is not None and small and not step.is_smaller and step.smaller:
+        turn.set_focus(step.step_id)
+        turn.expect(DialogState.OFFER_SMALLER, step=step.step_id)
+        return turn.say("very_small_step", smaller=turn.speech.activity(step.smaller),
+                        minutes=turn.speech.minutes(step.smaller_minutes))
+    if step is not None:
+        return present_today(turn, TODAY_KEYS)
+    if sum(1 for s in today.steps if not s.unplanned) >= 3:
+        return turn.say("today_full")
+    exclude = {*turn.session.get(OFFERED, ()), *(s.activity_id for s in today.steps)}
+    suggestion = turn.app.suggest(profile, exclude=tuple(sorted(exclude)))
+    if suggestion is None:
+        return turn.say("nothing_else")
+    return offer_suggestion(turn, "today_suggest", suggestion, smaller=small)
 
 
 class SomethingElseHandler(IntentHandler):
@@ -149,9 +172,19 @@ def take_offer(turn: Turn) -> Response:
     return turn.say("step_added", **step_fields(turn, step or find_step(turn, step_id)))
 
 
-@answers(I.NO, DialogState.OFFER, DialogState.WANT_STEP)
+@answers(I.NO, DialogState.OFFER, DialogState.WANT_STEP, DialogState.WANT_OTHER)
 def decline_offer(turn: Turn) -> Response:
     return turn.say("no_nothing")
+
+
+@answers(I.BARRIER, DialogState.OFFER, DialogState.WANT_STEP, DialogState.WANT_OTHER,
+         DialogState.PLAN, DialogState.PLAN_OFFER)
+@answers(I.LOG_NOT_DONE, DialogState.OFFER, DialogState.WANT_STEP, DialogState.WANT_OTHER,
+         DialogState.PLAN, DialogState.PLAN_OFFER)
+def barrier_instead(turn: Turn) -> Response:
+    """"I'm too tired" or "I can't" to an offer of a new step: nothing added, nothing
+    recorded (no step was under discussion to be not today)."""
+    return turn.say("barrier_instead")
 
 
 class MakeItSmallerHandler(IntentHandler):
@@ -179,6 +212,12 @@ class MakeItSmallerHandler(IntentHandler):
         fields = step_fields(turn, step)
         return turn.say("made_smaller", smaller=fields["title"], minutes=fields["minutes"],
                         when=fields["when"])
+
+
+@answers(I.MAKE_IT_SMALLER, DialogState.OFFER)
+def smaller_offer(turn: Turn) -> Response:
+    """"Make it smaller" to a step just offered: its smaller version offered instead."""
+    return MakeItSmallerHandler().respond(turn)
 
 
 @answers(I.YES, DialogState.WANT_OTHER)

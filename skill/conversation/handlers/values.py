@@ -63,6 +63,16 @@ def value_area(turn: Turn) -> Response:
     return _name(turn, area, turn.pending["text"])
 
 
+@answers(I.NAME_VALUE, DialogState.VALUE)
+def value_said(turn: Turn) -> Response:
+    return NameValueHandler().respond(turn)
+
+
+@answers(I.NO, DialogState.VALUE, DialogState.VALUE_AREA)
+def no_value(turn: Turn) -> Response:
+    return turn.say("value_unsaid")
+
+
 class RelapsePlanHandler(IntentHandler):
     intents = (I.RELAPSE_PLAN,)
 
