@@ -69,16 +69,19 @@ TRAILING = frozenset({"please", "thanks", "then", "now", "again", "actually", "r
                       "sorry", "yeah", "though", "for me", "thank you", "i think", "i reckon",
                       "maybe", "no", "today", "already", "earlier", "this morning",
                       "i guess", "anyway", "first thing", "earlier on", "at the moment",
-                      "right now", "for now", "this afternoon", "this evening"})
+                      "right now", "for now", "this afternoon", "this evening", "finally",
+                      "love", "ta", "mate", "in the end", "to be honest", "if i'm honest",
+                      "then", "cheers", "thank you"})
 MAX_SLOT_WORDS = 8
 # The last resort, when no sample takes the words as said: the nearest sample by TF-IDF
 # cosine over words (see `Resolver.nearest`). Words heard as another ("give us" is "give
 # me", "owt" is "anything"), for the comparison only.
 EQUIVALENT = {"could": "can", "would": "will", "might": "can", "ok": "okay", "us": "me",
-              "owt": "anything", "nowt": "nothing", "summat": "something", "aye": "yes",
+              "owt": "something", "nowt": "nothing", "summat": "something", "aye": "yes",
               "ta": "thanks", "cheers": "thanks", "bout": "about", "cos": "because",
               "cause": "because", "gonna": "going", "wanna": "want", "gotta": "got",
-              "ya": "you", "yer": "you", "yeh": "yeah", "nah": "no", "reckon": "think",
+              "ya": "you", "yer": "you", "yeh": "yes", "yeah": "yes", "yep": "yes", "yup": "yes",
+              "nah": "no", "nope": "no", "reckon": "think",
               "anything": "something", "like": "want", "i'd": "i", "got": "have",
               "little": "small", "tiny": "small", "bit": "small", "tell": "give",
               "whats": "what's"}
@@ -99,7 +102,9 @@ CRISIS_WORDS = frozenset({"die", "dying", "dead", "death", "kill", "killing", "h
                           "living", "alive", "myself", "suicide", "suicidal", "overdose",
                           "pills", "hang", "cut", "cutting", "burden", "exist", "existing",
                           "wake", "safe"})
-GUARDS = NEGATIONS | FEELING_WORDS | CRISIS_WORDS
+# "yes" and its kin: a yes is not a no, and neither is a word that is neither.
+AFFIRMATIONS = frozenset({"yes", "yeah", "yep", "yup"})
+GUARDS = NEGATIONS | FEELING_WORDS | CRISIS_WORDS | AFFIRMATIONS
 GUARD_STEMS = {"ending": "end", "killing": "kill", "hurting": "hurt", "harming": "harm",
                "cutting": "cut", "dying": "die", "living": "live", "feeling": "feel",
                "feels": "feel", "felt": "feel", "coping": "cope", "suicidal": "suicide",
@@ -333,16 +338,30 @@ class Resolver:
         recording intent when a feeling or crisis word was said."""
         if not words:
             return None
+        ranked = []
+        for variant in self._variants(words):  # discourse words at the edges set aside
+            ranked += self._near(variant)
+        for _, _, sample, spans in sorted(ranked, key=lambda r: r[:2], reverse=True):
+            slots = self._fill(sample, spans)
+            if slots is not None:
+                return Resolved(sample.intent, slots)
+        return None
+
+    def _near(self, words: list[str]) -> list[tuple[float, int, _Sample, list]]:
+        """The samples near enough the words: (cosine, -order, sample, recognised runs)."""
         spans = self._recognised_spans(words)
         in_slot = {i for t, start, end, _ in spans for i in range(start, end)
                    if t not in NUMBERS}
         # A number, a date or a time said is its slot; a custom value is its words too.
         replaced = {i for t, start, end, _ in spans for i in range(start, end)
                     if t in REPLACED and words[start:end] != ["one"]}
-        said_guards = tuple(_stem(w) for i, w in enumerate(words)
+        canon = [_canonical(w) for w in words]
+        said_guards = tuple(_stem(w) for i, w in enumerate(canon)
                             if w in GUARDS and i not in in_slot
                             and not (w == "end" and words[i - 1:i] == ["the"]))  # "in the end"
-        said = {_stem(_canonical(w)) for w in words}
+        said = {_stem(w) for w in canon}
+        # The words said that a sample must hold (those a slot recognised aside).
+        free = [_stem(w) for i, w in enumerate(canon) if i not in in_slot and i not in replaced]
         vector = Counter(_stem(_canonical(w)) for i, w in enumerate(words) if i not in replaced)
         for slot_type in {t for t, *_ in spans}:
             vector["@" + slot_type] += 1
@@ -353,17 +372,15 @@ class Resolver:
         for sample, weights, guards, literal in self._vectors:
             if guards != said_guards or sum(w in said for w in literal) * 2 < len(literal):
                 continue  # guard words as said, in order; at least half its words said
+            if sum(w in literal for w in free) * 2 <= len(free):
+                continue  # and more than half the words said are its words
             if feeling and sample.intent in RECORDING:
                 continue
             cosine = sum(query.get(t, 0.0) * w for t, w in weights.items())
             threshold = NEAR_ENOUGH_CRISIS if sample.intent == "CrisisIntent" else NEAR_ENOUGH
             if cosine >= threshold:
-                ranked.append((cosine, -sample.order, sample))
-        for _, _, sample in sorted(ranked, key=lambda r: r[:2], reverse=True):
-            slots = self._fill(sample, spans)
-            if slots is not None:
-                return Resolved(sample.intent, slots)
-        return None
+                ranked.append((cosine, -sample.order, sample, spans))
+        return ranked
 
     def _weigh(self, counts: Counter) -> dict[str, float]:
         """A TF-IDF vector of unit length."""
@@ -377,10 +394,10 @@ class Resolver:
         for sample in self.samples:
             counts = Counter(_stem(_canonical(t)) if k == "word" else "@" + sample.slot_types[t]
                              for k, t in sample.tokens)
-            literal = [t for k, t in sample.tokens if k == "word"]
+            literal = [_canonical(t) for k, t in sample.tokens if k == "word"]
             guards = tuple(_stem(t) for i, t in enumerate(literal) if t in GUARDS
                            and not (t == "end" and literal[i - 1:i] == ["the"]))
-            documents.append((sample, counts, guards, [_stem(_canonical(t)) for t in literal]))
+            documents.append((sample, counts, guards, [_stem(t) for t in literal]))
         frequency = Counter(t for _, counts, _, _ in documents for t in counts)
         total = len(documents)
         self._idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in frequency.items()}
