@@ -111,6 +111,14 @@ GUARD_STEMS = {"ending": "end", "killing": "kill", "hurting": "hurt", "harming":
                "existing": "exist"}
 # Intents that record something on the person's behalf: the nearest sample never takes a
 # feeling or crisis word to one of them.
+CRISIS_STEMS = frozenset(GUARD_STEMS.get(w, w) for w in CRISIS_WORDS)
+
+
+def polar(guards) -> tuple[str, ...]:
+    """The negations and affirmations among guard words, in order."""
+    return tuple(w for w in guards if w in NEGATIONS or w in AFFIRMATIONS)
+
+
 NUMBERS = ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER")
 REPLACED = (*NUMBERS, "AMAZON.DATE", "AMAZON.TIME")
 RECORDING = frozenset({"LogDoneIntent", "LogNotDoneIntent", "BarrierIntent"})
@@ -358,7 +366,9 @@ class Resolver:
         canon = [_canonical(w) for w in words]
         said_guards = tuple(_stem(w) for i, w in enumerate(canon)
                             if w in GUARDS and i not in in_slot
-                            and not (w == "end" and words[i - 1:i] == ["the"]))  # "in the end"
+                            and not (w == "end" and (words[i - 1:i] == ["the"]
+                                                     or words[i + 1:i + 2] == ["of"])))
+        # "in the end" and "the end of the day" are not crisis language
         said = {_stem(w) for w in canon}
         # The words said that a sample must hold (those a slot recognised aside).
         free = [_stem(w) for i, w in enumerate(canon) if i not in in_slot and i not in replaced]
@@ -370,9 +380,16 @@ class Resolver:
                       for w in said_guards)
         ranked = []
         for sample, weights, guards, literal in self._vectors:
-            if guards != said_guards or sum(w in said for w in literal) * 2 < len(literal):
-                continue  # guard words as said, in order; at least half its words said
-            if sum(w in literal for w in free) * 2 <= len(free):
+            if guards != said_guards and not (
+                    sample.intent == "CrisisIntent" and polar(guards) == polar(said_guards)
+                    and set(guards) & set(said_guards) & CRISIS_STEMS):
+                # Guard words as said, in order. Crisis language errs towards help: a
+                # crisis word in common is enough, so long as a "not" or a "yes" is the
+                # same ("i don't want to die" is not "i want to die").
+                continue
+            if sum(w in said for w in literal) * 2 < len(literal):
+                continue  # at least half its words said
+            if free and sum(w in literal for w in free) * 2 <= len(free):
                 continue  # and more than half the words said are its words
             if feeling and sample.intent in RECORDING:
                 continue
