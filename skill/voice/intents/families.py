@@ -47,7 +47,7 @@ FAMILIES: dict[str, list[str]] = {
     SOMETHING_ELSE: [
         "give us another", "give us another one", "give me another", "pick another one",
         "pick a different one", "can you pick another", "not that one give me another",
-        "not that one something else", "is there owt else", "have you got owt else",
+        "not that one something else", "have you got owt else",
         "anything else you've got", "something else then", "another one then",
         "try another one", "next one", "a different one then",
     ],
@@ -112,7 +112,7 @@ FAMILIES: dict[str, list[str]] = {
         "do it in the {partOfDay}", "make it {date} instead",
     ],
     WEEKLY_SUMMARY: [
-        "go over the week", "can we go over the week", "can we go over my week",
+        "go over the week", "can we go over my week",
         "let's go over the week", "give us a rundown", "give me a rundown",
         "a rundown of my week", "a rundown of the week please", "run me through the week",
         "run me through my week", "what's my week looked like", "what has my week looked like",
@@ -157,7 +157,7 @@ FAMILIES: dict[str, list[str]] = {
         "i'm in a really bad place", "i feel like i'm drowning", "i'm barely coping",
     ],
     YES: [
-        "aye", "aye go on", "aye go on then", "aye that's fine", "aye okay", "aye please",
+        "aye go on", "aye go on then", "aye that's fine", "aye okay", "aye please",
         "yes ta", "yeah ta", "go on then ta", "lovely", "that'd be lovely",
     ],
     NO: [
