@@ -141,8 +141,8 @@ FAMILIES: dict[str, list[str]] = {
         "i want to end things", "i'm going to end things", "i want to take my life",
         "i'm going to take my own life", "i don't want to be around anymore",
         "i'm not going to be around much longer", "i want to disappear forever",
-        "i've had enough of living", "i've had enough of life", "i'm done with living",
-        "i'm done with life", "i don't want to carry on living",
+        "i've had enough of living", "i've had enough of life",
+        "i don't want to carry on living",
     ],
     DISTRESS: [
         "it's all getting on top of me", "everything's getting on top of me",
