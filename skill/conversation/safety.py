@@ -165,6 +165,15 @@ _PATTERNS = [
     r"\b(want|wanna|going|gonna|ready) to (disappear|vanish) (forever|for good|for ever)\b",
     r"\bno way out\b.{0,20}\b(but|except|other than) (to )?(die|dying|death|end)",
     r"\b(i'?ve|i have) (got )?(a|the) plan (to|for) (end|die|kill|do it)",
+    # Round two: thinking about it, in the words people use ("i keep thinking about
+    # ending it", "i've been having thoughts of taking my own life").
+    r"\b(thinking|thought|thoughts|think) (about|of) (ending (it|it all|things|my life)|"
+    r"taking my (own )?life|killing myself|suicide|not being (here|around|alive)|"
+    r"not waking up|dying|doing myself in|topping myself|hurting myself|harming myself)\b",
+    r"\b(don'?t|do not) want to be around( any ?more)?\W*$",
+    r"\bnot (going to|gonna) be around (much|for much|for) (longer|long)\b",
+    r"\bhad enough of (living|life|being alive)\b",
+    r"\b(don'?t|do not) want to (carry on|go on) (living|any ?more)\b",
 ]
 _NOT_CRISIS = [
     r"\bdying (to|for) (go|see|try|get|have|know|hear|meet|visit|tell|read|watch|eat|a)",
@@ -244,7 +253,13 @@ _DISTRESS = re.compile(
     r"|\bgive up on (everything|life|myself)\b|\bgiving up on (everything|life|myself)\b"
     r"|\b(i )?(can'?t|cannot) (do anything|face anything|get out of bed|stop crying)\b"
     r"|\bfalling apart\b|\bat (the|my) end of my (tether|rope)\b|\bi hate myself\b"
-    r"|\bno hope\b|\blost (all )?hope\b|\bnothing (ever )?(helps|works|gets better)\b")
+    r"|\bno hope\b|\blost (all )?hope\b|\bnothing (ever )?(helps|works|gets better)\b"
+    # Round two: the everyday words of being overwhelmed.
+    r"|\bgetting on top of me\b|\b(all|everything'?s|everything is) getting too much\b"
+    r"|\b(it'?s|it is) all too much\b|\b(i'?m|i am) (really |so |just )?struggling\b"
+    r"|\bnever gets? (any )?better\b|\bnothing'?s (ever )?getting (any )?better\b"
+    r"|\brock bottom\b|\bin a (really |very )?(bad|dark) place\b|\blike i'?m drowning\b"
+    r"|\bbarely coping\b")
 
 
 def is_distress(text: str | None) -> bool:

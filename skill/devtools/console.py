@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import threading
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -62,37 +64,85 @@ FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "ehm", "hmm", "hm", 
 # discourse word or two in front, a courtesy or time word or two behind.
 LEADING = frozenset({"so", "okay", "ok", "well", "oh", "right", "actually", "alright", "and",
                      "but", "wait", "sorry", "hey", "no", "yeah", "yes", "yep", "look",
-                     "anyway", "thanks", "i mean"})
+                     "anyway", "thanks", "i mean", "go on", "then", "er right"})
 TRAILING = frozenset({"please", "thanks", "then", "now", "again", "actually", "really",
                       "sorry", "yeah", "though", "for me", "thank you", "i think", "i reckon",
                       "maybe", "no", "today", "already", "earlier", "this morning",
                       "i guess", "anyway", "first thing", "earlier on", "at the moment",
-                      "right now", "for now", "this afternoon", "this evening"})
+                      "right now", "for now", "this afternoon", "this evening", "finally",
+                      "love", "ta", "mate", "in the end", "to be honest", "if i'm honest",
+                      "then", "cheers", "thank you"})
 MAX_SLOT_WORDS = 8
-# For the nearest sample: words whose presence or absence changes little ("could you
-# make it a little smaller" is "make it smaller"), words that always count in full
-# (a "not" or a feeling is never passed over), and words heard as another.
-LIGHT = frozenset({"a", "an", "the", "just", "really", "actually", "bit", "then", "please",
-                   "so", "now", "of", "all", "out", "up", "me", "for", "today", "some", "any",
-                   "one", "again", "too", "very", "quite", "still", "at", "you", "there",
-                   "thanks", "yeah", "okay", "well", "oh", "can", "think", "i", "it", "that",
-                   "on", "little", "bit", "to", "this", "go"})
-KEEP = frozenset({"not", "no", "don't", "didn't", "couldn't", "can't", "cannot", "won't",
-                  "wasn't", "haven't", "hasn't", "never", "nothing", "nope", "feel", "feeling",
-                  "felt", "i'm", "hopeless", "die", "dead", "kill", "hurt", "end", "ending",
-                  "point", "cope", "living", "live", "life", "alive", "myself", "suicide",
-                  "suicidal", "harm", "tomorrow", "yesterday", "monday", "tuesday",
-                  "wednesday", "thursday", "friday", "saturday", "sunday", "week", "weekend",
-                  "delete", "pin"})
-EQUIVALENT = {"could": "can", "little": "bit", "would": "will", "might": "can", "ok": "okay",
-              "anything": "something", "gonna": "going", "wanna": "want", "i'd": "i",
-              "like": "want", "got": "have"}
-_LIGHT_COST = 0.3
+# The last resort, when no sample takes the words as said: the nearest sample by TF-IDF
+# cosine over words (see `Resolver.nearest`). Words heard as another ("give us" is "give
+# me", "owt" is "anything"), for the comparison only.
+EQUIVALENT = {"could": "can", "would": "will", "might": "can", "ok": "okay", "us": "me",
+              "owt": "something", "nowt": "nothing", "summat": "something", "aye": "yes",
+              "ta": "thanks", "cheers": "thanks", "bout": "about", "cos": "because",
+              "cause": "because", "gonna": "going", "wanna": "want", "gotta": "got",
+              "ya": "you", "yer": "you", "yeh": "yes", "yeah": "yes", "yep": "yes", "yup": "yes",
+              "nah": "no", "nope": "no", "reckon": "think",
+              "anything": "something", "like": "want", "i'd": "i", "got": "have",
+              "little": "small", "tiny": "small", "bit": "small", "tell": "give",
+              "whats": "what's"}
+# Guard words: never passed over. A sample is near only if it holds every guard word
+# said, and the words said hold every guard word of the sample: a "not", a feeling or
+# crisis words change what is meant, whatever else matches.
+NEGATIONS = frozenset({"not", "no", "never", "don't", "didn't", "couldn't", "can't",
+                       "cannot", "won't", "wasn't", "haven't", "hasn't", "nothing", "nope",
+                       "nobody", "isn't", "aren't", "wouldn't", "shouldn't", "without"})
+FEELING_WORDS = frozenset({"feel", "feeling", "felt", "feels", "hopeless", "helpless",
+                           "worthless", "pointless", "point", "cope", "coping", "depressed",
+                           "overwhelmed", "empty", "lonely", "struggling", "confused",
+                           "lost", "awful", "terrible", "miserable", "sad", "low", "down",
+                           "rubbish", "upset", "anxious", "scared", "brighter", "better",
+                           "worse", "dunno", "know", "sure"})
+CRISIS_WORDS = frozenset({"die", "dying", "dead", "death", "kill", "killing", "hurt",
+                          "hurting", "harm", "harming", "end", "ending", "life", "live",
+                          "living", "alive", "myself", "suicide", "suicidal", "overdose",
+                          "pills", "hang", "cut", "cutting", "burden", "exist", "existing",
+                          "wake", "safe"})
+# "yes" and its kin: a yes is not a no, and neither is a word that is neither.
+AFFIRMATIONS = frozenset({"yes", "yeah", "yep", "yup"})
+GUARDS = NEGATIONS | FEELING_WORDS | CRISIS_WORDS | AFFIRMATIONS
+GUARD_STEMS = {"ending": "end", "killing": "kill", "hurting": "hurt", "harming": "harm",
+               "cutting": "cut", "dying": "die", "living": "live", "feeling": "feel",
+               "feels": "feel", "felt": "feel", "coping": "cope", "suicidal": "suicide",
+               "existing": "exist"}
+# Intents that record something on the person's behalf: the nearest sample never takes a
+# feeling or crisis word to one of them.
+CRISIS_STEMS = frozenset(GUARD_STEMS.get(w, w) for w in CRISIS_WORDS)
+
+
+def polar(guards) -> tuple[str, ...]:
+    """The negations and affirmations among guard words, in order."""
+    return tuple(w for w in guards if w in NEGATIONS or w in AFFIRMATIONS)
+
+
+NUMBERS = ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER")
+REPLACED = (*NUMBERS, "AMAZON.DATE", "AMAZON.TIME")
+RECORDING = frozenset({"LogDoneIntent", "LogNotDoneIntent", "BarrierIntent"})
+NEAR_ENOUGH = 0.55  # cosine below which the words are not near any sample: fallback
+NEAR_ENOUGH_CRISIS = 0.45  # safety errs towards offering help
+# A mood correction: "five, no, make that a six" is six; the words after the last
+# correction marker that follows a number are resolved on their own.
+CORRECTION = ("no", "sorry", "actually", "i mean", "wait", "or", "make that", "no wait")
 _RESOLVED_TYPES = ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER", "AMAZON.DATE", "AMAZON.TIME")
 
 
 def _canonical(word: str) -> str:
-    return EQUIVALENT.get(word, word)  # a custom slot value heard is a short phrase, not a sentence
+    return EQUIVALENT.get(word, word)
+
+
+def _stem(word: str) -> str:
+    """A light stem for the nearest-sample comparison: "thinking" is "think", "walked"
+    "walk"; guard words stay as said."""
+    if word in GUARDS:
+        return GUARD_STEMS.get(word, word)
+    for suffix in ("ing", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and "'" not in word:
+            return word[:-len(suffix)]
+    return word
 
 
 def normalise(text: str) -> str:
@@ -243,6 +293,7 @@ class Resolver:
                     intent["name"], sample, tokens,
                     frozenset(t for k, t in tokens if k == "word"), slot_types,
                     len(self.samples)))
+        self._index()
 
     def resolve(self, utterance: str) -> Resolved:
         said = normalise(utterance)
@@ -255,81 +306,164 @@ class Resolver:
                 return best[0][1]  # every slot recognised what it heard
             if best and loose is None:
                 loose = best[0][1]
-        near = self.nearest(heard(said))
+        words = heard(said)
+        corrected = self._corrected(words)
+        if corrected is not None:
+            return corrected
+        near = self.nearest(words)
         if near is not None:
             return near
         return loose if loose is not None else Resolved(FALLBACK, {})
 
+    def _corrected(self, words: list[str]) -> Resolved | None:
+        """A number corrected as it is said ("five, no, make that a six"): the words from
+        the last correction marker after a number are resolved on their own, so the last
+        number said is the one taken."""
+        for i in range(len(words) - 1, 0, -1):
+            for marker in CORRECTION:
+                size = len(marker.split())
+                if words[i:i + size] != marker.split() or i + size >= len(words):
+                    continue
+                if not any(number(words[j:i]) is not None for j in range(max(0, i - 3), i)):
+                    continue
+                resolved = self.resolve(" ".join(words[i:]))
+                if resolved.intent == "RateMoodIntent":
+                    return resolved
+        return None
+
     def nearest(self, words: list[str]) -> Resolved | None:
-        """The sample the words come closest to, when none takes them as said: a word
-        said that the sample lacks, or a sample word not said, costs (a light word like
-        "a", "just", "really" less; a word like "not", "didn't" or "feel" is never
-        light); "could" is heard as "can", "a little" as "a bit". Taken only when the cost
-        stays small for the sample's length and most of its words were said."""
+        """The sample nearest the words, when none takes them as said: an approximation
+        of Alexa's statistical understanding, not Alexa's model.
+
+        Each sample is a TF-IDF vector (inverse document frequency over all samples) of
+        its literal words, lightly stemmed and with everyday equivalents ("give us" is
+        "give me"), and one token per slot type; the words said are the same, with a
+        token for each slot type that recognises some of them (a custom value or synonym,
+        a number, a date, a time). The sample with the highest cosine wins if it reaches
+        NEAR_ENOUGH (NEAR_ENOUGH_CRISIS for crisis language), holds every guard word said
+        and says none the words lack (a "not", a feeling, crisis words), can fill each of
+        its slots from what a slot recognised (a number: the last one said), and is not a
+        recording intent when a feeling or crisis word was said."""
         if not words:
             return None
-        said = {_canonical(w) for w in words}
-        best: tuple[tuple, Resolved] | None = None
+        ranked = []
+        for variant in self._variants(words):  # discourse words at the edges set aside
+            ranked += self._near(variant)
+        for _, _, sample, spans in sorted(ranked, key=lambda r: r[:2], reverse=True):
+            slots = self._fill(sample, spans)
+            if slots is not None:
+                return Resolved(sample.intent, slots)
+        return None
+
+    def _near(self, words: list[str]) -> list[tuple[float, int, _Sample, list]]:
+        """The samples near enough the words: (cosine, -order, sample, recognised runs)."""
+        spans = self._recognised_spans(words)
+        in_slot = {i for t, start, end, _ in spans for i in range(start, end)
+                   if t not in NUMBERS}
+        # A number, a date or a time said is its slot; a custom value is its words too.
+        replaced = {i for t, start, end, _ in spans for i in range(start, end)
+                    if t in REPLACED and words[start:end] != ["one"]}
+        canon = [_canonical(w) for w in words]
+        said_guards = tuple(_stem(w) for i, w in enumerate(canon)
+                            if w in GUARDS and i not in in_slot
+                            and not (w == "end" and (words[i - 1:i] == ["the"]
+                                                     or words[i + 1:i + 2] == ["of"])))
+        # "in the end" and "the end of the day" are not crisis language
+        said = {_stem(w) for w in canon}
+        # The words said that a sample must hold (those a slot recognised aside).
+        free = [_stem(w) for i, w in enumerate(canon) if i not in in_slot and i not in replaced]
+        vector = Counter(_stem(_canonical(w)) for i, w in enumerate(words) if i not in replaced)
+        for slot_type in {t for t, *_ in spans}:
+            vector["@" + slot_type] += 1
+        query = self._weigh(vector)
+        feeling = any(w in FEELING_WORDS or w in CRISIS_WORDS or w in GUARD_STEMS.values()
+                      for w in said_guards)
+        ranked = []
+        for sample, weights, guards, literal in self._vectors:
+            if guards != said_guards and not (
+                    sample.intent == "CrisisIntent" and polar(guards) == polar(said_guards)
+                    and set(guards) & set(said_guards) & CRISIS_STEMS):
+                # Guard words as said, in order. Crisis language errs towards help: a
+                # crisis word in common is enough, so long as a "not" or a "yes" is the
+                # same ("i don't want to die" is not "i want to die").
+                continue
+            if sum(w in said for w in literal) * 2 < len(literal):
+                continue  # at least half its words said
+            if free and sum(w in literal for w in free) * 2 <= len(free):
+                continue  # and more than half the words said are its words
+            if feeling and sample.intent in RECORDING:
+                continue
+            cosine = sum(query.get(t, 0.0) * w for t, w in weights.items())
+            threshold = NEAR_ENOUGH_CRISIS if sample.intent == "CrisisIntent" else NEAR_ENOUGH
+            if cosine >= threshold:
+                ranked.append((cosine, -sample.order, sample, spans))
+        return ranked
+
+    def _weigh(self, counts: Counter) -> dict[str, float]:
+        """A TF-IDF vector of unit length."""
+        weights = {t: n * self._idf.get(t, self._idf_unseen) for t, n in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {t: w / norm for t, w in weights.items()}
+
+    def _index(self) -> None:
+        """The samples as TF-IDF vectors, for `nearest`."""
+        documents = []
         for sample in self.samples:
+            counts = Counter(_stem(_canonical(t)) if k == "word" else "@" + sample.slot_types[t]
+                             for k, t in sample.tokens)
             literal = [_canonical(t) for k, t in sample.tokens if k == "word"]
-            if not literal or sum(w in said for w in literal) * 2 < len(literal):
-                continue
-            aligned = self._align(sample, [_canonical(w) for w in words], words)
-            if aligned is None:
-                continue
-            cost, matched, slots = aligned
-            if matched * 10 < len(literal) * 6 or cost > 0.35 + 0.34 * len(literal):
-                continue
-            key = (-cost, matched, len(slots), -sample.order)
-            if best is None or key > best[0]:
-                best = (key, Resolved(sample.intent, slots))
-        return best[1] if best else None
+            guards = tuple(_stem(t) for i, t in enumerate(literal) if t in GUARDS
+                           and not (t == "end" and literal[i - 1:i] == ["the"]))
+            documents.append((sample, counts, guards, [_stem(t) for t in literal]))
+        frequency = Counter(t for _, counts, _, _ in documents for t in counts)
+        total = len(documents)
+        self._idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in frequency.items()}
+        self._idf_unseen = math.log(1 + total) + 1
+        self._vectors = [(sample, self._weigh(counts), guards, literal)
+                         for sample, counts, guards, literal in documents]
 
-    def _align(self, sample: _Sample, canon: list[str], words: list[str]):
-        """The cheapest alignment of the sample's tokens with the words: (cost, literal
-        words matched, slots), or None."""
-        tokens = sample.tokens
-        memo: dict[tuple[int, int], tuple | None] = {}
-
-        def go(ti: int, wi: int):
-            if (ti, wi) in memo:
-                return memo[ti, wi]
-            options = []
-            if ti == len(tokens):
-                if not KEEP.intersection(canon[wi:]):
-                    rest = sum(_LIGHT_COST if w in LIGHT else 1.0 for w in canon[wi:])
-                    options.append((rest, 0, {}))
-            else:
-                kind, text = tokens[ti]
-                if kind == "word":
-                    word = _canonical(text)
-                    if wi < len(canon) and canon[wi] == word:
-                        nxt = go(ti + 1, wi + 1)
-                        if nxt:
-                            options.append((nxt[0], nxt[1] + 1, nxt[2]))
-                    nxt = go(ti + 1, wi) if word not in KEEP else None  # a sample word not said
-                    if nxt:
-                        options.append((nxt[0] + (0.5 if word in LIGHT else 1.2), nxt[1], nxt[2]))
+    def _recognised_spans(self, words: list[str]) -> list[tuple[str, int, int, SlotValue]]:
+        """(slot type, start, end, value) for every run of words a slot type recognises:
+        a custom value or synonym, a number, a date, a time. The longest run wins at each
+        start."""
+        types = sorted({t for s in self.samples for t in s.slot_types.values()}
+                       - {"AMAZON.SearchQuery"})
+        spans = []
+        for slot_type in types:
+            i = 0
+            while i < len(words):
+                found = None
+                for end in range(min(len(words), i + 5), i, -1):
+                    value = self._slot(slot_type, words[i:end])
+                    if value is None or (value.slot_type is not None and value.value_id is None):
+                        continue
+                    if slot_type in ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER") and \
+                            words[i] in ("a", "oh"):
+                        continue
+                    found = (slot_type, i, end, value)
+                    break
+                if found:
+                    spans.append(found)
+                    i = found[2]
                 else:
-                    slot_type = sample.slot_types[text]
-                    for end in range(wi + 1, min(len(words), wi + MAX_SLOT_WORDS) + 1):
-                        value = self._slot(slot_type, words[wi:end])
-                        if value is None:
-                            continue
-                        if value.value_id is None and slot_type not in _RESOLVED_TYPES:
-                            continue  # near a sample, a slot takes only what it recognises
-                        nxt = go(ti + 1, end)
-                        if nxt:
-                            options.append((nxt[0], nxt[1], {text: value, **nxt[2]}))
-                if wi < len(canon) and canon[wi] not in KEEP:  # a word said that the sample lacks
-                    nxt = go(ti, wi + 1)
-                    if nxt:
-                        options.append((nxt[0] + (_LIGHT_COST if canon[wi] in LIGHT else 1.0),
-                                        nxt[1], nxt[2]))
-            memo[ti, wi] = min(options, key=lambda o: (o[0], -o[1])) if options else None
-            return memo[ti, wi]
+                    i += 1
+        return spans
 
-        return go(0, 0)
+    @staticmethod
+    def _fill(sample: _Sample, spans) -> dict[str, SlotValue] | None:
+        """The sample's slots from the recognised runs of words: each slot needs one of
+        its type (a number takes the last said, a correction's), or the sample is not
+        near."""
+        slots = {}
+        for name, slot_type in sample.slot_types.items():
+            if ("slot", name) not in sample.tokens:
+                continue
+            runs = [s for s in spans if s[0] == slot_type]
+            if not runs:
+                return None
+            slots[name] = runs[-1][3] if slot_type == "AMAZON.NUMBER" else max(
+                runs, key=lambda r: r[2] - r[1])[3]
+        return slots
 
     @staticmethod
     def _variants(words: list[str]):

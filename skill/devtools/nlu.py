@@ -49,6 +49,22 @@ LOGGING = ("LogDoneIntent", "LogNotDoneIntent")
 LOGS_TOO = ("BarrierIntent",)
 GUARDED = ("feeling", "hesitation")
 TARGET = 0.9
+# Round two: 150 utterances written blind to the samples ("round": 2). The lines at odd
+# positions were the development half (looked at, and the samples and the resolver
+# improved against them); the lines at even positions were held out and only scored in
+# aggregate, then entered the corpus. Their figures measured before they entered it
+# (intent only; they carry no slot labels), on 2026-12-01: at first sight, with the model
+# and resolver of round one, and after round two's work.
+ROUND_2_HELD_OUT = {
+    "lines": 75,
+    "measured": "2026-12-01",
+    "before": {"chat resolver": 52, "virtual-alexa": 29},
+    "after": {"chat resolver": 62, "virtual-alexa": 30},
+    # Nine of the 75 were quoted as misses in the brief that started round two, so they
+    # were seen; on the other 66: chat resolver 52 -> 54, virtual-alexa 29 -> 29.
+    "unseen": {"lines": 66, "before": {"chat resolver": 52, "virtual-alexa": 29},
+               "after": {"chat resolver": 54, "virtual-alexa": 29}},
+}
 
 
 @dataclass
@@ -74,8 +90,12 @@ class Tally:
         return sum(o.agrees for o in self.outcomes) / len(self.outcomes)
 
     def to_logging(self, intents=LOGGING) -> list[Outcome]:
+        """Feelings and hesitations that reached a logging intent they are not labelled
+        for ("um, I walked the dog" labelled LogDoneIntent is a log with a filled pause;
+        "I feel hopeless" reaching LogDoneIntent is the harm this guards against)."""
         return [o for o in self.outcomes
-                if o.row["category"] in GUARDED and o.intent in intents]
+                if o.row["category"] in GUARDED and o.intent in intents
+                and o.intent != o.row["intent"]]
 
 
 def load_corpus(path: Path = CORPUS) -> list[dict[str, Any]]:
@@ -231,6 +251,21 @@ def report(rows: list[dict[str, Any]], tallies: list[Tally], out) -> float:
           '"fresh": true): ' + ", ".join(
               f"{t.name} {sum(o.agrees for o in t.outcomes if o.row.get('fresh')) / len(fresh):.3f}"
               for t in tallies) + "\n")
+    second = [r for r in rows if r.get("round") == 2]
+    if second:
+        w(f"round 2 ({len(second)} lines written blind to the samples, \"round\": 2): " + ", ".join(
+            f"{t.name} {sum(o.agrees for o in t.outcomes if o.row.get('round') == 2) / len(second):.3f}"
+            for t in tallies) + "\n")
+        held = ROUND_2_HELD_OUT
+        w(f"  its held-out half ({held['lines']} lines) as measured before it entered the corpus "
+          f"({held['measured']}): " + ", ".join(
+              f"{name} {held['before'][name] / held['lines']:.3f} -> "
+              f"{held['after'][name] / held['lines']:.3f}" for name in held["after"])
+          + " (round one's model -> round two's)\n")
+        unseen = held["unseen"]
+        w(f"  of which the {unseen['lines']} lines not quoted in round two's brief: " + ", ".join(
+            f"{name} {unseen['before'][name] / unseen['lines']:.3f} -> "
+            f"{unseen['after'][name] / unseen['lines']:.3f}" for name in unseen["after"]) + "\n")
     w("\nmisses (labelled -> reached):\n")
     for t in tallies:
         misses = defaultdict(list)

@@ -18,12 +18,15 @@ SLOT_TYPES = {
             "no energy", "had no energy", "low energy", "sleepy", "wiped out", "fatigued",
             "run down", "too exhausted", "didn't have the energy",
             "i didn't have the energy", "i had no energy", "no energy left", "i was worn out",
+            "cream crackered", "dead on my feet", "done in", "zonked", "running on empty",
         ]),
         ("no_time", "too busy", [
             "busy", "no time", "didn't have time", "i didn't have time", "ran out of time",
             "out of time", "not enough time", "swamped", "snowed under", "had too much on",
             "work", "work got in the way", "a busy day", "a hectic day", "hectic",
             "i ran out of time", "i was too busy", "i had too much on", "too much on",
+            "manic", "mental", "mad busy", "crazy busy", "rushed off my feet", "flat out",
+            "full on", "non stop", "chaotic", "a lot on", "loads on",
         ]),
         ("forgot", "forgot", [
             "i forgot", "forgot about it", "it slipped my mind", "slipped my mind", "forgotten",
@@ -46,7 +49,9 @@ SLOT_TYPES = {
             "didn't feel like it", "wasn't in the mood", "no motivation", "couldn't be bothered",
             "i wasn't in the mood", "i couldn't be bothered", "i didn't feel like it", "i was ill",
             "i was sick", "i had a headache", "the kids were ill", "my cat was sick",
-            "my dog was sick", "a family thing",
+            "my dog was sick", "a family thing", "back", "my back", "back pain", "bad back",
+            "knee", "my knee", "hip", "my hip", "joints", "my joints", "a migraine", "migraine",
+            "pain", "a bad back", "my leg", "a cold", "the flu", "a bug",
         ]),
     ],
     PART_OF_DAY_TYPE: [

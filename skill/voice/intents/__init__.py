@@ -9,11 +9,17 @@ phrasings only one locale uses ("prepone", "arvo")."""
 from __future__ import annotations
 
 from skill.voice.intents import care, plan, steps
+from skill.voice.intents.families import FAMILIES
 from skill.voice.names import (
     GET_SMALL_STEP, LOG_DONE, LOG_NOT_DONE, RATE_MOOD, MOVE_STEP, CRISIS,
 )
 
 INTENTS = [*steps.INTENTS, *plan.INTENTS, *care.INTENTS]
+# Round two's families join each intent's own samples (a sample already there is not
+# written twice).
+for _intent in INTENTS:
+    _intent["samples"] += [s for s in FAMILIES.get(_intent["name"], [])
+                           if s not in _intent["samples"]]
 
 # Phrasings only some locales use, added to that locale's samples.
 EXTRA_SAMPLES = {
