@@ -47,7 +47,11 @@ def main(argv: list[str]) -> int:
     tallies = [nlu.through_resolver(rows, model)]
     if not args.no_virtual_alexa:
         tallies.append(nlu.through_virtual_alexa(rows, model))
-    nlu.report(rows, tallies, sys.stdout)
+    held_rows = nlu.load_corpus(nlu.HELD_OUT)
+    held = [nlu.through_resolver(held_rows, model)]
+    if not args.no_virtual_alexa:
+        held.append(nlu.through_virtual_alexa(held_rows, model))
+    nlu.report(rows, tallies, sys.stdout, held_out=held)
     return 0
 
 

@@ -16,8 +16,6 @@ from skill.model import model_path
 
 CATEGORIES = {"request", "question", "log", "answer", "feeling", "hesitation", "correction",
               "off-topic"}
-# Labelled, but not in this branch's model yet: DistressIntent comes with the safety work.
-PLANNED_INTENTS = {"DistressIntent"}
 # Round two's lines were written blind to the samples; these 31 came out word for word as
 # samples that were already in the model before round two (checked against the model of
 # commit a7a9c34). They stay in the corpus as said; no other line may be a sample, and no
@@ -82,7 +80,7 @@ def test_the_corpus_is_large_labelled_and_varied(rows, model) -> None:
         assert row.get("fresh", True) is True, row
         assert row.get("round", 2) == 2, row
         assert row["category"] in CATEGORIES, row
-        assert row["intent"] in intents | PLANNED_INTENTS, row
+        assert row["intent"] in intents, row
         for name, want in row.get("slots", {}).items():
             assert name in types.get(row["intent"], {}), row
             if isinstance(want, dict):
@@ -148,3 +146,17 @@ def test_a_pin_in_words_arrives_as_digits(said) -> None:
     resolver = nlu.Resolver(json.loads(model_path("en-GB").read_text()))
     resolved = resolver.resolve(f"set my pin to {said}")
     assert resolved.intent == "SetPinIntent" and resolved.slots["pin"].heard == "4821"
+
+
+def test_the_held_out_set_never_logs_a_feeling_and_hears_every_crisis():
+    """Round three (tests/nlu/held_out.jsonl), written blind and never tuned against: its
+    figure is only printed by the report, but safety holds on it as on the corpus."""
+    rows = nlu.load_corpus(nlu.HELD_OUT)
+    assert len(rows) >= 100 and {r["category"] for r in rows} <= CATEGORIES
+    tally = nlu.through_resolver(rows)
+    assert tally.to_logging() == []
+    crisis = [o for o in tally.outcomes if o.row["intent"] == "CrisisIntent"]
+    assert crisis and all(o.intent == "CrisisIntent" for o in crisis)
+    # no ordinary line is taken for a crisis
+    assert not [o for o in tally.outcomes
+                if o.intent == "CrisisIntent" and o.row["intent"] != "CrisisIntent"]
