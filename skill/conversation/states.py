@@ -28,6 +28,7 @@ class DialogState(StrEnum):
     WHICH_DONE = "which_done"  # which step was done?
     WHICH_NOT_DONE = "which_not_done"  # which step was not today?
     BARRIER = "barrier"  # not today: what got in the way?
+    CONFIRM_NOT_TODAY = "confirm_not_today"  # a reason said out of the blue: not today, then?
     OFFER_SMALLER = "offer_smaller"  # a smaller version instead?
     OFFER_TIME = "offer_time"  # another time instead?
     # planning
@@ -78,8 +79,8 @@ KEEPS = frozenset({_I.HELP, _I.REPEAT})
 
 _S = DialogState
 # A number where no number is asked for is never a mood said in passing.
-_NOT_A_NUMBER = {_S.WHICH_DONE, _S.WHICH_NOT_DONE, _S.BARRIER, _S.OFFER_SMALLER,
-                 _S.OFFER_TIME, _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR, _S.VALUE,
+_NOT_A_NUMBER = {_S.WHICH_DONE, _S.WHICH_NOT_DONE, _S.BARRIER, _S.CONFIRM_NOT_TODAY,
+                 _S.OFFER_SMALLER, _S.OFFER_TIME, _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR, _S.VALUE,
                  _S.VALUE_AREA, _S.DELETE, _S.PLAN, _S.RELAPSE}
 # "Yes" where a name, a time or a number is asked for answers nothing.
 _NOT_YES = {_S.WHICH_DONE, _S.WHICH_NOT_DONE, _S.BARRIER, _S.SCHEDULE, _S.MOVE, _S.SWAP,
@@ -87,8 +88,8 @@ _NOT_YES = {_S.WHICH_DONE, _S.WHICH_NOT_DONE, _S.BARRIER, _S.SCHEDULE, _S.MOVE, 
             _S.RATE_MASTERY, _S.SET_PIN, _S.PIN}
 # A barrier said where the step is already not today, or a name or a time is asked for.
 # (At "does that feel doable?" it is about the step told: not today, with that reason.)
-_NOT_A_BARRIER = {_S.OFFER_SMALLER, _S.OFFER_TIME, _S.WHICH_DONE, _S.WHICH_NOT_DONE,
-                  _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR, _S.VALUE, _S.VALUE_AREA, _S.SET_PIN,
+_NOT_A_BARRIER = {_S.CONFIRM_NOT_TODAY, _S.OFFER_SMALLER, _S.OFFER_TIME, _S.WHICH_DONE,
+                  _S.WHICH_NOT_DONE, _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR, _S.VALUE, _S.VALUE_AREA, _S.SET_PIN,
                   _S.PIN, _S.MOOD_ASK, _S.RELAPSE, _S.DELETE}
 
 REASK: dict[DialogState, frozenset[str]] = {

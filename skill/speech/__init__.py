@@ -213,6 +213,19 @@ class Speech:
             return f"{prefix}{name} {w[part_of_day]}"
         return f"{prefix}{name}"
 
+    def when_after_today(self, day: date, part_of_day: str | None, at_time: time | None,
+                         today: date) -> str:
+        """What follows a step's name in a sentence that already says "today": nothing
+        for a plain today (never "today, today"), ", this evening", " at 7 pm", or
+        ", on Thursday" for another day."""
+        if day != today:
+            return ", " + self.when(day, part_of_day, at_time, today)
+        if at_time is not None:
+            return f" {self.words['at']} {self.clock(at_time)}"
+        if part_of_day in ("morning", "afternoon", "evening"):
+            return ", " + self.when(day, part_of_day, None, today)
+        return ""
+
     @staticmethod
     def number(value: float) -> str:
         rounded = round(value, 1)

@@ -8,7 +8,7 @@ LOCALE = "en-AU"
 TEXT = {
     **en_GB.TEXT,
     "welcome_step": (
-        "Hi again. Today's small step is {title}, {when}. Does that feel doable?",
+        "Hi again. Today's small step is {title}{after_today}. Does that feel doable?",
         "Does {title} feel doable today? You can say yes, or ask for something smaller.",
     ),
     "welcome_suggest": (

@@ -80,7 +80,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Would you like to start with {title}? Just say yes or no.",
     ),
     "welcome_step": (
-        "Hello again. Today's small step is {title}, {when}. Does that feel doable?",
+        "Hello again. Today's small step is {title}{after_today}. Does that feel doable?",
         "Does {title} feel doable today? You can say yes, or ask for something smaller.",
     ),
     "welcome_suggest": (
@@ -98,7 +98,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
     ),
     # -- today's step -------------------------------------------------------------------
     "today_step": (
-        "Your small step today is {title}, {when}. It takes about {minutes}. "
+        "Your small step today is {title}{after_today}. It takes about {minutes}. "
         "Does that feel doable?",
         "Does {title} feel doable? You can say yes, or ask for something smaller.",
     ),
@@ -111,10 +111,6 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Would you like one more small step today?",
     ),
     "today_full": "Today already has three steps, which is plenty. Tell me when you've done one.",
-    "very_small_step": (
-        "Here's a very small version: {smaller}, about {minutes}. Shall we make it that size?",
-        "Shall we make it {smaller} instead?",
-    ),
     "step_doable": "Good. Tell me when you've done it, and we'll notice how you feel.",
     "step_added": "Added: {title}, {when}. Tell me when it's done.",
     "something_else": (
@@ -186,6 +182,11 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "That's okay, not today. What got in the way?",
         "What got in the way? For example, tired, busy or anxious.",
     ),
+    "confirm_not_today": (
+        "That sounds like it got in the way. Shall I leave {title} for another day?",
+        "Shall I leave {title} for another day?",
+    ),
+    "kept_for_today": "Okay, {title} stays on today's plan. Tell me when it's done.",
     "not_done_offer_smaller": (
         "Thanks for telling me. {barrier_line} Would a smaller version help: {smaller}?",
         "Would the smaller version help: {smaller}?",
@@ -225,11 +226,6 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "mood_noted": (
         "Thanks, a {mood}, noted. Would you like a small step to go with it?",
         "Would you like a small step?",
-    ),
-    "mood_noted_low": (
-        "Thanks for telling me. A {mood} sounds hard. If you need to talk to someone, "
-        "say 'I need support now'. Would a very small step help?",
-        "Would a very small step help right now?",
     ),
     "rating_invalid": (
         "Any number from zero to ten is fine, or say no thanks.",

@@ -40,7 +40,7 @@ def test_first_run_introduces_ba_with_the_care_line_and_offers_a_first_step(spea
 def test_a_returning_person_hears_todays_step(speaker: Speaker):
     start(speaker)
     said = speaker.launch()
-    assert said.startswith("Hello again. Today's small step is making your bed, today.")
+    assert said.startswith("Hello again. Today's small step is making your bed. Does that")
     assert speaker.pending == "doable"
     assert "Tell me when you've done it" in speaker.say(I.YES)
 

@@ -4,6 +4,8 @@ and numbers. Real envelopes to the real Flask app; the harness checks every repl
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
+
 import pytest
 
 from domain.clock import FixedClock
@@ -92,7 +94,7 @@ def test_one_more_step_after_all_is_done_offers_a_step_not_the_question_again(sp
     assert len(steps(server, speaker)) == 2
 
 
-def test_yes_to_a_very_small_step_is_the_smallest_version_of_todays(speaker: Speaker, server):
+def test_yes_to_the_low_mood_offer_is_the_smallest_version_of_todays(speaker: Speaker, server):
     start(speaker)
     said = speaker.say(I.RATE_MOOD, mood="1")
     # A low mood offers the smallest version of today's step at once (issue 11, point 4);
@@ -103,7 +105,7 @@ def test_yes_to_a_very_small_step_is_the_smallest_version_of_todays(speaker: Spe
         ("Pull the covers up straight", True)]
 
 
-def test_yes_to_a_very_small_step_with_none_waiting_offers_a_smaller_version(speaker: Speaker):
+def test_yes_to_the_low_mood_offer_with_none_waiting_adds_the_smallest_version(speaker: Speaker):
     speaker.launch()
     speaker.say(I.NO)
     speaker.say(I.RATE_MOOD, mood="1")
@@ -192,8 +194,8 @@ def test_titles_are_said_in_sentences_not_as_commands(speaker: Speaker, clock: F
     assert speaker.launch().endswith("Shall we start with making your bed?")
     gb = speech_for("en-GB")
     assert gb.phrase("today_step", title=gb.activity("Play your favourite song and really listen"),
-                     when="today", minutes="4 minutes").startswith(
-        "Your small step today is playing your favourite song and really listening, today.")
+                     after_today="", minutes="4 minutes").startswith(
+        "Your small step today is playing your favourite song and really listening. It takes")
     assert gb.activity("Call Mum") == "your step: call Mum"  # a person's own step
 
 
@@ -238,3 +240,34 @@ def test_naming_the_step_at_what_got_in_the_way_is_a_correction(speaker: Speaker
     said = speaker.say(I.LOG_DONE, activity=activity("made my bed", "make-bed"))
     assert said.startswith("You made your bed.") and speaker.pending == "mood_after"
     assert [(s.status, s.barrier) for s in steps(server, speaker)] == [("done", None)]
+
+
+# -- a reason said out of the blue ----------------------------------------------------
+
+def test_a_reason_said_out_of_the_blue_asks_before_logging_not_today(speaker: Speaker, server):
+    """"Work was manic" with no question open is not yet a "not today": it asks, and
+    only "yes" logs it (with that reason); "no" keeps the step on today's plan."""
+    start(speaker)
+    speaker.end()
+    speaker.launch()
+    said = speaker.say(I.BARRIER, barrier=custom("work was manic", "no_time", BARRIER))
+    assert said == ("That sounds like it got in the way. Shall I leave making your bed for "
+                    "another day?")
+    assert speaker.pending == "confirm_not_today"
+    assert [s.status for s in steps(server, speaker)] == ["pending"]
+    assert speaker.say(I.NO) == "Okay, making your bed stays on today's plan. Tell me when it's done."
+    assert [s.status for s in steps(server, speaker)] == ["pending"]
+    speaker.launch()
+    speaker.say(I.BARRIER, barrier=custom("it's chucking it down", "weather", BARRIER))
+    assert speaker.say(I.YES).startswith("Thanks for telling me.")
+    assert [(s.status, s.barrier) for s in steps(server, speaker)] == [("not_done", "weather")]
+
+
+def test_today_is_said_once_in_a_sentence_about_today():
+    """Never "your small step today is making your bed, today"."""
+    gb = speech_for("en-GB")
+    day = date(2026, 12, 1)
+    assert gb.when_after_today(day, None, None, day) == ""
+    assert gb.when_after_today(day, "evening", None, day) == ", this evening"
+    assert gb.when_after_today(day, None, time(19, 0), day) == " at 7 pm"
+    assert gb.when_after_today(day + timedelta(days=2), None, None, day) == ", on Thursday"

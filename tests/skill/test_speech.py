@@ -32,7 +32,8 @@ def _fields(speech, template) -> dict[str, str]:  # noqa: ANN001
     crisis = speech.crisis_fields()
     values = {
         "title": speech.activity(LONGEST_TITLE), "smaller": speech.activity(LONGEST_SMALLER),
-        "when": "on Wednesday 30 December, in the afternoon", "minutes": "45 minutes", "mood": "10",
+        "when": "on Wednesday 30 December, in the afternoon",
+        "after_today": ", on Wednesday 30 December, in the afternoon", "minutes": "45 minutes", "mood": "10",
         "before": "10", "count": "3", "steps_done": "3 steps", "day_name": "Wednesday", "value": USER_WORDS,
         "area": "work and learning", "routine": "getting ready for bed",
         "plan": speech.join([f"{speech.short(a.key, a.title)} on Wednesday afternoon"

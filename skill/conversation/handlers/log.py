@@ -248,7 +248,25 @@ class LogNotDoneHandler(IntentHandler):
         if barrier is None:
             turn.expect(DialogState.BARRIER, step=step_id)
             return turn.say("not_done_ask_barrier")
+        if turn.intent.name == I.BARRIER and activity is None:
+            # A reason said out of the blue ("it's raining", "work was manic") is not yet
+            # a "not today": nothing is logged on a guess, so ask before logging it.
+            step = find_step(turn, step_id)
+            turn.expect(DialogState.CONFIRM_NOT_TODAY, step=step_id, barrier=barrier)
+            return turn.say("confirm_not_today", title=turn.speech.activity(step.title))
         return _not_today(turn, step_id, barrier)
+
+
+@answers(I.YES, DialogState.CONFIRM_NOT_TODAY)
+@answers(I.LOG_NOT_DONE, DialogState.CONFIRM_NOT_TODAY)
+def confirmed_not_today(turn: Turn) -> Response:
+    return _not_today(turn, turn.pending["step"], turn.pending.get("barrier"))
+
+
+@answers(I.NO, DialogState.CONFIRM_NOT_TODAY)
+def still_today(turn: Turn) -> Response:
+    step = find_step(turn, turn.pending["step"])
+    return turn.say("kept_for_today", title=turn.speech.activity(step.title))
 
 
 def _barrier(turn: Turn) -> str | None:

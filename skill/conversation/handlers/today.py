@@ -10,7 +10,7 @@ from domain.clock import week_id
 from domain.errors import CannotMakeSmaller, DailyCapReached
 from domain.results import StepView, Suggestion, Today
 from domain.vocabulary import LIFE_AREAS
-from skill.conversation.base import ASKED, OFFERED, IntentHandler, Turn, answers
+from skill.conversation.base import OFFERED, IntentHandler, Turn, answers
 from skill.conversation.states import DialogState
 from skill.model import I
 
@@ -19,6 +19,8 @@ def step_fields(turn: Turn, step: StepView) -> dict:
     today = turn.ctx.today()
     return {"title": turn.speech.activity(step.title),
             "when": turn.speech.when(step.day, step.part_of_day, step.at_time, today),
+            "after_today": turn.speech.when_after_today(step.day, step.part_of_day,
+                                                        step.at_time, today),
             "minutes": turn.speech.minutes(step.minutes), "smaller": turn.speech.activity(step.smaller)}
 
 
@@ -100,23 +102,13 @@ class GetSmallStepHandler(IntentHandler):
         return present_today(turn, TODAY_KEYS)
 
 
-# Questions whose "yes" asks for the smallest version ("Would a very small step help?").
-VERY_SMALL_QUESTIONS = frozenset({"mood_noted_low"})
-
-
 @answers(I.YES, DialogState.WANT_STEP)
 def want_step(turn: Turn) -> Response:
-    """"Yes" to a step: today's step waiting (its smallest version when a very small one
-    was asked about), else one more step offered, never the same question again."""
-    small = bool(turn.pending.get("small")) or turn.session.get(ASKED) in VERY_SMALL_QUESTIONS
+    """"Yes" to a step: today's step waiting, else one more step offered, never the same
+    question again. (A low mood offers the smallest version itself: handlers/mood.py.)"""
     profile = turn.ctx.profile()
     today = turn.app.today(profile)
     step = today.small_step
-    if step is not None and small and not step.is_smaller and step.smaller:
-        turn.set_focus(step.step_id)
-        turn.expect(DialogState.OFFER_SMALLER, step=step.step_id)
-        return turn.say("very_small_step", smaller=turn.speech.activity(step.smaller),
-                        minutes=turn.speech.minutes(step.smaller_minutes))
     if step is not None:
         return present_today(turn, TODAY_KEYS)
     if sum(1 for s in today.steps if not s.unplanned) >= 3:
@@ -125,7 +117,7 @@ def want_step(turn: Turn) -> Response:
     suggestion = turn.app.suggest(profile, exclude=tuple(sorted(exclude)))
     if suggestion is None:
         return turn.say("nothing_else")
-    return offer_suggestion(turn, "today_suggest", suggestion, smaller=small)
+    return offer_suggestion(turn, "today_suggest", suggestion)
 
 
 class SomethingElseHandler(IntentHandler):
