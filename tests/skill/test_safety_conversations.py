@@ -127,11 +127,11 @@ def test_a_low_mood_by_itself_offers_the_smallest_version_and_names_help_once(
     start(speaker)  # make your bed, today
     said = speaker.say(I.RATE_MOOD, mood="3")
     assert said.startswith("Thanks for telling me; a 3 sounds hard.")
-    assert "I need support now" in said and "pull the covers up straight" in said
+    assert "I need support now" in said and "pulling the covers up straight" in said
     assert speaker.pending == "offer_smaller"
     again = speaker.say(I.RATE_MOOD, mood="2")  # same session: help is not named again
     assert again.startswith("Thanks for telling me; a 2 sounds hard.")
-    assert "I need support now" not in again and "pull the covers up straight" in again
+    assert "I need support now" not in again and "pulling the covers up straight" in again
     assert speaker.say(I.YES).startswith("Okay, smaller: pull the covers up straight.")
     assert not speaker.open
     later = speaker.say(I.RATE_MOOD, mood="1")  # a new session: named once more
@@ -251,13 +251,13 @@ def test_for_72_hours_after_the_line_an_opening_is_a_quiet_check_in(speaker: Spe
     assert speaker.pending == "check_in" and "small step" not in said
     okay = speaker.say(I.YES)
     assert okay.startswith("I'm glad. We can go gently.") and speaker.pending == "want_step"
-    assert "make your bed" in speaker.say(I.YES)  # only now, and only because they asked
+    assert "making your bed" in speaker.say(I.YES)  # only now, and only because they asked
     speaker.launch()
     not_okay = speaker.say(I.NO)
     assert not_okay.startswith("That sounds really heavy.") and SAMARITANS in not_okay
     clock.advance(hours=2)  # 73 hours after: an ordinary opening (here, the way back)
     ordinary = speaker.launch()
-    assert "Last time" not in ordinary and "pull the covers up straight" in ordinary
+    assert "Last time" not in ordinary and "pulling the covers up straight" in ordinary
     assert speaker.pending == "offer"
 
 
