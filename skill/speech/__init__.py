@@ -161,7 +161,7 @@ class Speech:
 
     def done(self, activity_id: str, title: str, is_smaller: bool) -> str:
         if is_smaller:
-            return self.done_smaller.format(title=self.lower_first(title))
+            return self.done_smaller.format(title=self.activity(title))
         return self.done_names.get(activity_id) or self.done_other.format(
             title=self.lower_first(title))
 
