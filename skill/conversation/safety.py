@@ -86,6 +86,21 @@ def country_of_zone(zone: str | None) -> str | None:
     return _zone_countries().get(zone) if zone else None
 
 
+# Countries a locale is also spoken in, beyond its own (the devices sold there use it).
+_ALSO_SPANS = {"en-GB": ("IE",), "en-AU": ("NZ",)}
+
+
+def zone_fits_locale(zone: str | None, locale: str | None) -> bool:
+    """Whether a time zone remembered for a person (not the device's own, read now) lies
+    in a country the request's locale is spoken in. A remembered zone may be a locale's
+    default or another device's: it must never send an en-US request to Samaritans."""
+    country = country_of_zone(zone)
+    line = crisis_lines().get(locale or "")
+    if country is None or line is None:
+        return False
+    return country == line.country or country in _ALSO_SPANS.get(locale or "", ())
+
+
 def crisis_line(locale: str | None, zone: str | None = None) -> CrisisLine:
     """The line for where the person is. The device's time zone (from the Alexa settings
     API) tells the country where it can: a locale may span several countries (en-GB is

@@ -260,7 +260,8 @@ class Speech:
         if not line.known:
             return self.phrase("crisis_card_local")
         text = self.phrase("crisis_card_text", text=line.text) if line.text else ""
-        return self.phrase("crisis_card", line=line.name, number=line.number, how=line.how,
+        name = line.name[:1].upper() + line.name[1:]  # a card's line starts with a capital
+        return self.phrase("crisis_card", line=name, number=line.number, how=line.how,
                            emergency=line.emergency, text_line=text)
 
     def crisis_fields(self, zone: str | None = None) -> dict[str, str]:

@@ -190,7 +190,8 @@ def test_a_low_mood_after_a_step_offers_the_next_one_at_its_smallest(speaker: Sp
      ["thirteen, eleven, fourteen", "triple zero"]),
     ("en-AU", "Australia/Sydney", ["Lifeline", "thirteen, eleven, fourteen", "triple zero"],
      ["one seven three seven"]),
-    ("en-US", "America/Toronto", ["9-8-8, the Suicide Crisis Helpline"], ["the 988 Lifeline"]),
+    ("en-US", "America/Toronto", ["the Suicide Crisis Helpline on nine eight eight"],
+     ["the Suicide and Crisis Lifeline"]),
     ("en-GB", "Europe/Berlin", ["your local emergency number"], [SAMARITANS, "nine nine nine"]),
 ])
 def test_the_line_is_chosen_by_the_devices_country(server, clock, alexa_api: AlexaApiFake,
@@ -210,6 +211,21 @@ def test_without_the_devices_zone_the_locale_decides(server, clock, alexa_api: A
     assert "thirteen, eleven, fourteen" in speaker.say(I.CRISIS)
     nz = Speaker(server[0], clock, locale="en-NZ", user_id="amzn1.ask.account.NZ")
     assert "one seven three seven" in nz.say(I.CRISIS)
+
+
+def test_a_zone_remembered_from_another_locale_never_picks_the_line(server, clock):
+    """A person first heard in en-GB (their stored zone: Europe/London), now on an en-US
+    device whose zone cannot be read: the request's locale decides (988), never the
+    remembered zone's country (Samaritans)."""
+    gb = Speaker(server[0], clock, locale="en-GB", user_id="amzn1.ask.account.MOVED")
+    gb.launch()
+    us = Speaker(server[0], clock, locale="en-US", user_id="amzn1.ask.account.MOVED")
+    said = us.say(I.CRISIS)
+    assert "nine eight eight" in said and "nine one one" in said, said
+    assert SAMARITANS not in said and "nine nine nine" not in said, said
+    assert "116 123" not in us.card["content"]
+    # the remembered zone still helps where it fits the locale: en-GB hears the UK line
+    assert "nine nine nine" in gb.say(I.CRISIS)
 
 
 def test_a_text_line_is_named_for_people_who_cannot_talk_aloud(speaker: Speaker,

@@ -16,7 +16,7 @@ from ask_sdk_model import Response
 
 from domain.errors import NotEnrolled
 from skill.conversation.base import CRISIS, PENDING, IntentHandler, Turn, answers
-from skill.conversation.safety import is_ambiguous_risk, is_crisis_language, is_distress
+from skill.conversation.safety import is_ambiguous_risk, is_crisis_language, is_distress, zone_fits_locale
 from skill.conversation.states import DialogState
 from skill.devices.timezones import device_time_zone
 from skill.model import I
@@ -26,13 +26,15 @@ log = logging.getLogger(__name__)
 
 def zone(turn: Turn) -> str | None:
     """The device's time zone (cached per device by the settings API client), else the
-    zone stored for the person; None when neither is known (then the locale decides).
-    Never enrols anyone: safety never waits for a profile."""
+    zone stored for the person where it lies in a country of the request's locale; None
+    otherwise (then the locale decides). Never enrols anyone: safety never waits for a
+    profile."""
     found = device_time_zone(turn.hi, turn.ctx.services.zones)
     if found is not None:
         return found
     try:
-        return turn.app.profile(turn.ctx.person).time_zone
+        stored = turn.app.profile(turn.ctx.person).time_zone
+        return stored if zone_fits_locale(stored, turn.ctx.locale) else None
     except NotEnrolled:
         return None
     except Exception:  # noqa: BLE001 - the line must never wait on the store
