@@ -271,3 +271,15 @@ def test_today_is_said_once_in_a_sentence_about_today():
     assert gb.when_after_today(day, "evening", None, day) == ", this evening"
     assert gb.when_after_today(day, None, time(19, 0), day) == " at 7 pm"
     assert gb.when_after_today(day + timedelta(days=2), None, None, day) == ", on Thursday"
+
+
+def test_a_step_already_not_today_is_not_asked_about_again(speaker: Speaker, server):
+    """"I couldn't do it" about the step under discussion, already marked not today, says
+    so at once, instead of asking what got in the way and then dropping the answer."""
+    start(speaker)
+    speaker.say(I.LOG_NOT_DONE)
+    speaker.say(I.BARRIER, barrier=custom("too tired", "tired", BARRIER))
+    speaker.say(I.NO)  # no smaller version; "would another time suit better?" is open
+    said = speaker.say(I.LOG_NOT_DONE)
+    assert said == "That one's already marked not today, and that's okay."
+    assert [(s.status, s.barrier) for s in steps(server, speaker)] == [("not_done", "tired")]

@@ -245,6 +245,9 @@ class LogNotDoneHandler(IntentHandler):
             return _ask_which(turn, DialogState.WHICH_NOT_DONE, "which_step_not_today")
         barrier = _barrier(turn)
         turn.set_focus(step_id)
+        if find_step(turn, step_id).status == "not_done":
+            # already not today: never ask what got in the way only to drop the answer
+            return turn.say("already_not_today")
         if barrier is None:
             turn.expect(DialogState.BARRIER, step=step_id)
             return turn.say("not_done_ask_barrier")
