@@ -109,6 +109,11 @@ GUARD_STEMS = {"ending": "end", "killing": "kill", "hurting": "hurt", "harming":
                "cutting": "cut", "dying": "die", "living": "live", "feeling": "feel",
                "feels": "feel", "felt": "feel", "coping": "cope", "suicidal": "suicide",
                "existing": "exist"}
+# Intents the nearest sample reaches only when one of these words was said: erasing a
+# person's data needs the data named ("remove my pin" is near "remove my data", and
+# means something else).
+AS_SAID_ONLY = {"DeleteMyDataIntent": frozenset({"data", "everything", "information",
+                                                 "history", "records", "details"})}
 # Intents that record something on the person's behalf: the nearest sample never takes a
 # feeling or crisis word to one of them.
 CRISIS_STEMS = frozenset(GUARD_STEMS.get(w, w) for w in CRISIS_WORDS)
@@ -393,6 +398,8 @@ class Resolver:
                 continue  # and more than half the words said are its words
             if feeling and sample.intent in RECORDING:
                 continue
+            if sample.intent in AS_SAID_ONLY and not (said & AS_SAID_ONLY[sample.intent]):
+                continue  # near "delete my data" is not enough: the data must be named
             cosine = sum(query.get(t, 0.0) * w for t, w in weights.items())
             threshold = NEAR_ENOUGH_CRISIS if sample.intent == "CrisisIntent" else NEAR_ENOUGH
             if cosine >= threshold:

@@ -160,3 +160,12 @@ def test_the_held_out_set_never_logs_a_feeling_and_hears_every_crisis():
     # no ordinary line is taken for a crisis
     assert not [o for o in tally.outcomes
                 if o.intent == "CrisisIntent" and o.row["intent"] != "CrisisIntent"]
+
+
+@pytest.mark.parametrize("said", ["remove my pin", "take off my pin", "get rid of my pin please",
+                                  "remove my step", "delete the walk"])
+def test_near_delete_my_data_is_not_delete_my_data(said: str):
+    """Erasing everything is never reached on a near guess: the data must be named."""
+    from skill.devtools.console import Resolver
+
+    assert Resolver(nlu.load_model()).resolve(said).intent != "DeleteMyDataIntent"
