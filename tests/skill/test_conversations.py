@@ -94,7 +94,12 @@ def test_done_then_mood_after_asks_again_kindly_for_eleven_and_banana(speaker: S
     assert speaker.say(I.RATE_MOOD, mood="11").startswith("Any number from zero to ten is fine")
     # "?" is what Alexa sends when it could not tell: not heard, so no lecture.
     assert speaker.say(I.RATE_MOOD, mood="?").startswith("Sorry, I didn't catch the number.")
-    assert speaker.say(I.FALLBACK).startswith("Any number from zero to ten is fine")
+    # words not understood may have held a number ("I feel awful, like a two"): not
+    # caught, never the range as a lecture
+    assert speaker.say(I.FALLBACK).startswith("Sorry, I didn't catch the number.")
+    # a feeling instead of a number is met kindly, and no number is needed
+    assert speaker.say(I.BARRIER, barrier=custom("knackered", "tired", "BarrierType")).startswith(
+        "That's okay, a number isn't needed.")
     assert speaker.pending == "mood_after"
     said = speaker.say(I.RATE_MOOD, mood="7")
     assert said.startswith("Thank you, that's a 7.") and not speaker.open

@@ -92,10 +92,17 @@ def no_mood(turn: Turn) -> Response:
 
 
 @answers(I.FALLBACK, DialogState.MOOD, DialogState.MOOD_AFTER)
-@answers(I.BARRIER, DialogState.MOOD, DialogState.MOOD_AFTER)
 def not_a_number(turn: Turn) -> Response:
-    """Anything but a number while a mood is asked for: ask again, kindly."""
-    return turn.say("mood_invalid")
+    """Words not understood while a mood is asked for: a number may well have been said
+    ("I feel awful, like a two"), so never the range as a lecture: not caught, again."""
+    return turn.say("mood_not_heard")
+
+
+@answers(I.BARRIER, DialogState.MOOD, DialogState.MOOD_AFTER)
+def a_feeling_not_a_number(turn: Turn) -> Response:
+    """"Tired", "stressed" while a mood is asked for: a feeling, met kindly; no number
+    needed."""
+    return turn.say("mood_feeling")
 
 
 @answers(I.FALLBACK, DialogState.RATE_ENJOYMENT, DialogState.RATE_MASTERY)
