@@ -156,6 +156,10 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "smaller step, or say 'I need support now' if things feel too much.",
         "You can ask for a smaller step, or say 'I need support now'.",
     ),
+    "not_logged_yesterday": (
+        "Thanks for telling me. I can only log today's steps for now, so I haven't logged "
+        "that as today's."
+    ),
     # A feeling, or not knowing, in answer to the mood question after a step.
     "mood_feeling": (
         "That's okay, a number isn't needed. You can give me one from zero to ten, or say "

@@ -714,3 +714,11 @@ def test_while_the_views_are_rebuilt_a_far_behind_question_is_answered_gently(
     monkeypatch.setattr(app_module, "QUERY_CATCH_UP", 5_000)
     assert "went wrong" not in speaker.say(I.WEEKLY_SUMMARY)
     assert app.views.position() == stored
+
+
+def test_a_step_done_yesterday_is_never_logged_as_todays(speaker: Speaker, server):
+    start(speaker)
+    said = speaker.say(I.LOG_DONE, activity=activity("it yesterday", None))
+    assert said == ("Thanks for telling me. I can only log today's steps for now, so I haven't "
+                    "logged that as today's.")
+    assert [s.status for s in server[1].today(_key(server, speaker)).steps] == ["pending"]

@@ -67,6 +67,8 @@ class LogDoneHandler(IntentHandler):
                 if turn.pending.get("what") == DialogState.MOOD_AFTER:
                     return turn.say("mood_feeling")  # the step stays done; still asked
                 turn.clear()
+                if re.search(r"\byesterday\b", heard, re.IGNORECASE):
+                    return turn.say("not_logged_yesterday")  # never logged as today's
                 return turn.say("not_logged")
             return _ask_which(turn)  # "I ate a sandwich": which step was it?
         try:
