@@ -36,6 +36,8 @@ LAST = "last"  # the last turn, for Repeat
 OFFERED = "offered"  # activity ids offered this session
 ASKED = "asked"  # the speech key of the last open turn (the question now open)
 CRISIS = "crisis"
+NOT_FOLLOWED = "not_followed"  # the open question asked again, not understood, this often
+NOT_FOLLOWED_LIMIT = 3  # the third time in a row ends the session kindly instead
 
 
 class Turn:
@@ -91,6 +93,7 @@ class Turn:
 
     def expect(self, what: DialogState, **data: Any) -> None:
         self.session[PENDING] = {"what": DialogState(what), **data}
+        self.session.pop(NOT_FOLLOWED, None)  # a new question: nothing unfollowed yet
 
     def clear(self) -> None:
         self.session.pop(PENDING, None)
@@ -222,6 +225,12 @@ class PendingAnswerHandler(AbstractRequestHandler):
         if decided == ENDED:
             return turn.say(leave(turn) or ENDINGS[name])
         if decided == REASKED:
+            if name not in (I.HELP, I.REPEAT):
+                # Not understood again and again: the same question a third time helps
+                # nobody. End kindly instead (as leaving mid-question would).
+                turn.session[NOT_FOLLOWED] = turn.session.get(NOT_FOLLOWED, 0) + 1
+                if turn.session[NOT_FOLLOWED] >= NOT_FOLLOWED_LIMIT:
+                    return turn.say(leave(turn) or "not_followed_end")
             return ask_again(turn, "help_here" if name == I.HELP else
                              None if name == I.REPEAT else "reask")
         leave(turn)  # LEFT: a new request, served as if nothing were open

@@ -156,6 +156,10 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "smaller step, or say 'I need support now' if things feel too much.",
         "You can ask for a smaller step, or say 'I need support now'.",
     ),
+    "not_followed_end": (
+        "Sorry, I'm not following just now. Let's leave it there; open Small Steps whenever "
+        "you like, or say 'I need support now' if things feel too much."
+    ),
     "not_logged_yesterday": (
         "Thanks for telling me. I can only log today's steps for now, so I haven't logged "
         "that as today's."

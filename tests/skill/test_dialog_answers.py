@@ -283,3 +283,21 @@ def test_a_step_already_not_today_is_not_asked_about_again(speaker: Speaker, ser
     said = speaker.say(I.LOG_NOT_DONE)
     assert said == "That one's already marked not today, and that's okay."
     assert [(s.status, s.barrier) for s in steps(server, speaker)] == [("not_done", "tired")]
+
+
+def test_not_followed_three_times_in_a_row_ends_kindly(speaker: Speaker, server):
+    """The same question again and again helps nobody: the third time in a row that the
+    answer is not understood, the session ends kindly instead (nothing recorded)."""
+    first = speaker.launch()
+    assert first.endswith("Shall we start with making your bed?")
+    assert speaker.say(I.FALLBACK).startswith("Sorry, I didn't quite follow.")
+    assert speaker.say(I.FALLBACK).startswith("Sorry, I didn't quite follow.")
+    said = speaker.say(I.FALLBACK)
+    assert said.startswith("Sorry, I'm not following just now.") and not speaker.open
+    assert steps(server, speaker) == ()
+    # a new question starts the count again; "help" and "repeat" do not count
+    speaker.launch()
+    speaker.say(I.FALLBACK)
+    speaker.say(I.HELP)
+    speaker.say(I.REPEAT)
+    assert speaker.say(I.FALLBACK).startswith("Sorry, I didn't quite follow.") and speaker.open
