@@ -242,7 +242,8 @@ def _check_first_week(replies: list[Reply], gb: Speech, today: date, call_day: d
     # Later that day (a new session, as "Alexa, ask Small Steps ..." would open).
     assert todays.session_new is True
     expect(todays, gb, "today_step", intent="GetSmallStepIntent", title=bed, when="today",
-           minutes=gb.minutes(CATALOGUE["make-bed"]["minutes"]), contains=(bed, "doable"))
+           after_today="", minutes=gb.minutes(CATALOGUE["make-bed"]["minutes"]),
+           contains=(bed, "doable"))
     assert todays.card and todays.card["title"] == gb.phrase("today_card_title")
     expect(did_it, gb, "done_ask_mood", intent="LogDoneIntent", done="You made your bed",
            contains=("zero to ten",))
