@@ -264,7 +264,7 @@ _DISTRESS = re.compile(
     r"|\bcan'?t cope\b|\bcannot cope\b|\bnot coping\b|\bunable to cope\b"
     r"|\b(too|so|really|very) (depressed|low to|overwhelmed)\b|\bi'?m depressed\b"
     r"|\b(i feel|i'?m|i am|feeling) (so |really |very |completely |totally )?"
-    r"(hopeless|helpless|worthless|broken|overwhelmed|numb|empty|useless)\b"
+    r"(hopeless|helpless|worthless|broken|overwhelmed|numb|empty|useless|alone)\b"
     r"|\bgive up on (everything|life|myself)\b|\bgiving up on (everything|life|myself)\b"
     r"|\b(i )?(can'?t|cannot) (do anything|face anything|get out of bed|stop crying)\b"
     r"|\bfalling apart\b|\bat (the|my) end of my (tether|rope)\b|\bi hate myself\b"

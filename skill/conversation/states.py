@@ -92,12 +92,21 @@ _NOT_A_BARRIER = {_S.CONFIRM_NOT_TODAY, _S.OFFER_SMALLER, _S.OFFER_TIME, _S.WHIC
                   _S.WHICH_NOT_DONE, _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR, _S.VALUE, _S.VALUE_AREA, _S.SET_PIN,
                   _S.PIN, _S.MOOD_ASK, _S.RELAPSE, _S.DELETE}
 
+# A feeling said by itself ("I feel rubbish") where a name, a time, a number, a PIN or
+# a decision about the data is asked for: it answers nothing, so the question again.
+# (At a yes-or-no question it is a new turn: thanked for, a number offered; the
+# check-in, the mood and distress states have their own answers.)
+_NOT_A_FEELING = {_S.WHICH_DONE, _S.WHICH_NOT_DONE, _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR,
+                  _S.VALUE, _S.VALUE_AREA, _S.SET_PIN, _S.PIN, _S.DELETE, _S.RATE_ENJOYMENT,
+                  _S.RATE_MASTERY}
+
 REASK: dict[DialogState, frozenset[str]] = {
     state: frozenset(
         {_I.FALLBACK}  # not understood: the question again, never a guess
         | ({_I.RATE_MOOD} if state in _NOT_A_NUMBER else set())
         | ({_I.YES} if state in _NOT_YES else set())
         | ({_I.BARRIER} if state in _NOT_A_BARRIER else set())
+        | ({_I.FEELING} if state in _NOT_A_FEELING else set())
         # "no wait, I didn't" while the mood after a step is asked: that step is done;
         # the mood question again (undoing a slip is not built yet).
         | ({_I.LOG_NOT_DONE} if state == _S.MOOD_AFTER else set()))

@@ -61,6 +61,12 @@ LOW_MOOD: dict[str, str | tuple[str, str]] = {
     ),
     "mood_after_low": ("Thank you, that's a {mood}. That sounds hard, and you still did it. "
                        + LOW_HELP + " Take good care."),
+    # A low feeling said by itself ("I feel rubbish"): warmth, help once, a number offered.
+    "feeling_low": (
+        "Thanks for telling me. That sounds hard. " + LOW_HELP + " Would you like to give "
+        "it a number from zero to ten?",
+        "Would you like to give your mood a number from zero to ten? You can say no thanks.",
+    ),
 }
 
 
@@ -163,6 +169,12 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "not_logged_yesterday": (
         "Thanks for telling me. I can only log today's steps for now, so I haven't logged "
         "that as today's."
+    ),
+    # A feeling said by itself, with no question open ("I feel okay", "a bit better"):
+    # thanked for, and a number offered, not asked for (a "no" leaves it).
+    "feeling_noted": (
+        "Thanks for telling me. Would you like to give it a number from zero to ten?",
+        "Would you like to give your mood a number from zero to ten? You can say no thanks.",
     ),
     # A feeling, or not knowing, in answer to the mood question after a step.
     "mood_feeling": (

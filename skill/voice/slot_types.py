@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from skill.voice.names import (
     BARRIER_TYPE, PART_OF_DAY_TYPE, KIND_TYPE, LIFE_AREA_TYPE, ROUTINE_TYPE,
-    WHICH_WEEK_TYPE,
+    WHICH_WEEK_TYPE, FEELING_TYPE,
 )
 
 # Custom slot types other than ActivityType: name -> [(id, spoken name, synonyms)].
@@ -130,6 +130,37 @@ SLOT_TYPES = {
         ("dinner", "dinner", ["my dinner", "supper", "evening meal", "having dinner"]),
         ("bedtime", "bedtime", [
             "going to bed", "getting ready for bed", "my bedtime routine", "my night routine",
+        ]),
+    ],
+    # A feeling said by itself ("I feel rubbish", "I'm okay"), its valence as the id. Words
+    # of BarrierType (tired, knackered, anxious, stressed, worried …) stay out, so a
+    # sample is never both; distress and crisis words stay out too (their handlers check
+    # every slot first, and "hopeless" is DistressIntent's).
+    FEELING_TYPE: [
+        ("low", "low", [
+            "rubbish", "awful", "terrible", "bad", "down", "sad", "rough", "crap", "grim",
+            "not great", "not good", "not so good", "not too good", "not very good",
+            "not so great", "not too great", "meh", "flat", "lonely", "miserable",
+            "horrible", "lousy", "pants", "fed up", "blue", "gloomy", "grumpy", "stuck",
+            "a bit down", "a bit low", "a bit rubbish", "a bit meh", "a bit flat",
+            "really low", "really down", "really rubbish", "pretty low", "pretty rubbish",
+            "quite low", "quite down", "not feeling great", "not feeling good",
+            "not feeling too good", "not feeling so good", "not feeling great today",
+            "crummy", "rotten", "dreadful", "shocking", "not brilliant", "not the best",
+            "not myself", "out of sorts", "under the weather", "a bit rough", "low ish",
+        ]),
+        ("okay", "okay", [
+            "ok", "alright", "all right", "fine", "not bad", "not too bad", "so so",
+            "okay ish", "alright ish", "average", "middling", "fair", "so so i guess",
+            "alright i guess", "okay i guess", "fine i guess", "not so bad", "surviving",
+            "getting by", "okay actually", "alright actually", "a bit okay", "steady",
+        ]),
+        ("good", "good", [
+            "better", "great", "happy", "brighter", "a bit better", "a little better",
+            "much better", "a lot better", "quite good", "pretty good", "really good",
+            "good actually", "better actually", "a bit better actually", "positive",
+            "cheerful", "calm", "lighter", "brilliant", "fab", "fantastic", "amazing",
+            "well", "a bit brighter", "chirpy", "content", "upbeat", "more like myself",
         ]),
     ],
     WHICH_WEEK_TYPE: [

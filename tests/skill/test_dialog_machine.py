@@ -52,6 +52,7 @@ SLOTS: dict[str, dict[str, SlotValue | str]] = {
     I.NAME_VALUE: {"value": "being a good friend"},
     I.SET_PIN: {"pin": "1234"},
     I.GET_SMALL_STEP: {},
+    I.FEELING: {"feeling": custom("rubbish", "low", I.FEELING_TYPE)},
 }
 
 

@@ -51,6 +51,7 @@ CUSTOM_INTENTS = {
     "SetPinIntent": {"pin": "AMAZON.FOUR_DIGIT_NUMBER"},
     "CrisisIntent": {},
     "DistressIntent": {},
+    "FeelingIntent": {"feeling": "FeelingType"},
 }
 BUILT_INS = (
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
@@ -339,6 +340,7 @@ def test_slot_type_ids_match_the_domain_vocabulary(models, locale: str) -> None:
     assert tuple(ids_of(model, "KindType")) == KINDS
     assert tuple(ids_of(model, "LifeAreaType")) == LIFE_AREAS
     assert ids_of(model, "WhichWeekType") == ["this", "last"]
+    assert ids_of(model, "FeelingType") == ["low", "okay", "good"]
     routines = ids_of(model, "RoutineType")
     assert {"breakfast", "morning_coffee", "brushing_teeth", "lunch", "dinner", "shower",
             "school_run", "walking_the_dog", "bedtime"} <= set(routines)

@@ -9,14 +9,14 @@ from __future__ import annotations
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 
 from skill.conversation.base import PendingAnswerHandler
-from skill.conversation.handlers import builtins, errors, launch, log, mood, plan, privacy
+from skill.conversation.handlers import builtins, errors, feeling, launch, log, mood, plan, privacy
 from skill.conversation.handlers import safety, summary, today, values
 
 
 def intent_handlers() -> list[AbstractRequestHandler]:
     return [
         today.GetSmallStepHandler(), today.SomethingElseHandler(), today.MakeItSmallerHandler(),
-        log.LogDoneHandler(), log.LogNotDoneHandler(), mood.RateMoodHandler(),
+        log.LogDoneHandler(), log.LogNotDoneHandler(), mood.RateMoodHandler(), feeling.FeelingHandler(),
         plan.ScheduleStepHandler(), plan.PlanWeekHandler(), plan.MoveStepHandler(),
         plan.SwapStepHandler(), plan.PairWithRoutineHandler(),
         summary.WeeklySummaryHandler(), values.NameValueHandler(), values.RelapsePlanHandler(),
@@ -32,6 +32,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         safety.CrisisIntentHandler(), safety.CrisisInSlotHandler(),
         safety.CrisisHoldsHandler(), safety.RiskWordInSlotHandler(),
         safety.DistressIntentHandler(), safety.DistressInSlotHandler(),
+        safety.DistressFeltHandler(),
         PendingAnswerHandler(),
         launch.LaunchHandler(),
         *intent_handlers(),

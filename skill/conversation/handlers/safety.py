@@ -181,6 +181,25 @@ class DistressInSlotHandler(AbstractRequestHandler):
         return distress_reply(Turn(handler_input))
 
 
+class DistressFeltHandler(AbstractRequestHandler):
+    """A feeling said by itself whose words, said as "I feel …", are distress ("I feel
+    numb", "I feel so alone"): its slot holds only "numb", so the words are checked as
+    said, and answered as distress, whatever the state."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        intent = handler_input.request_envelope.request.intent
+        if intent.name != I.FEELING:
+            return False
+        slot = (intent.slots or {}).get(I.FEELING_SLOT)
+        value = slot.value if slot is not None and isinstance(slot.value, str) else ""
+        return bool(value.strip()) and is_distress(f"i feel {value}")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return distress_reply(Turn(handler_input))
+
+
 @answers(I.YES, DialogState.DISTRESS)
 @answers(I.REPEAT, DialogState.DISTRESS)
 def distress_repeat(turn: Turn) -> Response:
