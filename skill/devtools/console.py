@@ -15,9 +15,10 @@ import logging
 import math
 import re
 import threading
+import urllib.error
 import urllib.request
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -653,8 +654,10 @@ def start_local_server(settings: Settings) -> tuple[str, Any]:
     from skill.edge.web import create_app
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # keep the console readable
-    web = create_app(settings=settings)
-    server = make_server("127.0.0.1", 0, web, threaded=True)
+    server = make_server("127.0.0.1", 0, None, threaded=True)  # the port first, then the app
+    # that logs it ("Small Steps ready: … port=<this one>")
+    server.app = create_app(settings=replace(settings, host="127.0.0.1",
+                                             port=server.server_port))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}/alexa", server
 
@@ -673,11 +676,21 @@ def chat(url: str, locale: str, application_id: str, user: str, person: str | No
         resolved = resolver.resolve(line)
         envelope = device.launch() if resolved.intent is None else device.intent(
             resolved.intent, resolved.slots)
-        response = post(url, envelope)
+        try:
+            response = post(url, envelope)
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            # the server refused or is unreachable: say so, and keep the console open
+            why = f"HTTP {e.code}" if isinstance(e, urllib.error.HTTPError) else str(e)
+            out.write(f"! the server did not answer ({why}); nothing was said back\n")
+            out.flush()
+            continue
         device.after(response)
         out.write("\n".join(f"< {t}" if i == 0 else t
                             for i, t in enumerate(reply_lines(response))) + "\n")
         out.flush()
     if device.session_id is not None:
-        post(url, device.session_ended())
+        try:
+            post(url, device.session_ended())
+        except (urllib.error.URLError, OSError, ValueError):
+            pass  # leaving: a server that is gone has no session to end
     return 0

@@ -91,3 +91,32 @@ def test_chat_talks_to_a_local_server_and_prints_the_replies(tmp_path):
     assert "you did your one planned step" in replies[5]
     assert "Samaritans on one one six, one two three" in replies[6]
     assert "[card: Useful numbers] Samaritans: 116 123" in result.stdout
+
+
+def test_chat_says_when_the_server_refuses_and_carries_on():
+    """A server that answers 500 (or is gone) is reported on a line; no traceback."""
+    import http.server
+    import io
+    import threading
+
+    from skill.devtools.console import chat
+
+    class Refusing(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(500)
+            self.end_headers()
+
+        def log_message(self, *args):  # noqa: ANN002
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        out = io.StringIO()
+        code = chat(f"http://127.0.0.1:{server.server_port}/alexa", "en-GB", "amzn1.ask.skill.x",
+                    "someone", None, io.StringIO("open small steps\nI did it\n"), out)
+    finally:
+        server.shutdown()
+    assert code == 0
+    assert out.getvalue().count("! the server did not answer (HTTP 500)") == 2
