@@ -132,7 +132,7 @@ _PATTERNS = [
     r"\bsuicid",
     r"\bend(ing)? (it all|my life|things)\b",
     r"\btake my (own )?life\b",
-    r"\b(no|not any|nothing left to) (reason|point) (to|in|of) (live|living|go on|going on|being alive)\b",
+    r"\b(no|not any|nothing left to) (reason|point) (to|in|of) (live|living|go on|going on|being alive|keep going|keep on going|carry on|carrying on)\b",
     r"\bno (reason|point) (to|in) (be|being) (here|alive)\b",
     r"\bneed (urgent |immediate )?(help|support) (right )?now\b",
     r"\bneed (urgent|immediate) (help|support)\b",
@@ -193,6 +193,7 @@ _PATTERNS = [
 _NOT_CRISIS = [
     r"\bdying (to|for) (go|see|try|get|have|know|hear|meet|visit|tell|read|watch|eat|a)",
     r"\bkill(ing)? time\b",
+    r"\b(keep )?go(ing)? on about\b",  # "no reason to keep going on about it"
     r"\bto die for\b",
     r"\b(laughing|laughed) (so hard )?i (nearly |almost )?died\b",
 ]
@@ -257,6 +258,7 @@ def is_crisis_language(text: str | None) -> bool:
 # names where help is; it is not the crisis state. Crisis language is checked first.
 _DISTRESS = re.compile(
     r"\b(hopeless|helpless|worthless|despair(ing)?|desperate)\b"
+    r"|\b(so |really |just )?tired of (everything|it all|all of it|life)\b"
     r"|\bwhat'?s the point\b|\bwhat is the point\b|\bwhats the point\b"
     r"|\b(there'?s|there is|i see) no point\b|\bno point (in )?(anything|trying|doing anything)\b"
     r"|\b(everything|it all|life|it) (feels|is|seems|all feels|all seems) (so |totally |completely )?"

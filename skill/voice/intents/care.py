@@ -222,6 +222,8 @@ INTENTS = [
             "i don't want to wake up",
             "i hope i don't wake up",
             "i want to go to sleep and never wake up",
+            "there's no reason to keep going",
+            "no reason to carry on",
             "i wish i could go to sleep and not wake up",
             "i wish i could sleep and never wake up",
             "i want to sleep and not wake up",
@@ -308,6 +310,8 @@ INTENTS = [
         # (skill/conversation/handlers/safety.py). Crisis phrasings stay in CrisisIntent.
         "samples": [
             "i feel hopeless",
+            "i'm so tired of everything",
+            "i'm tired of it all",
             "i'm feeling hopeless",
             "everything feels hopeless",
             "what's the point",
