@@ -227,6 +227,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "barrier_anxious": "Anxiety can make things feel bigger.",
     "barrier_weather": "The weather doesn't always help.",
     "barrier_other": "Setbacks are useful information.",
+    "barrier_not_caught": "I didn't catch all of that, and that's okay.",
     "barrier_none": "You don't need a reason.",
     # "I'm too tired" to an offer of a new step: nothing added, no reason recorded.
     "barrier_instead": "That's okay, nothing added. When you feel ready, ask me for a smaller step.",

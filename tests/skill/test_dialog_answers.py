@@ -301,3 +301,13 @@ def test_not_followed_three_times_in_a_row_ends_kindly(speaker: Speaker, server)
     speaker.say(I.HELP)
     speaker.say(I.REPEAT)
     assert speaker.say(I.FALLBACK).startswith("Sorry, I didn't quite follow.") and speaker.open
+
+
+def test_words_not_caught_at_what_got_in_the_way_are_not_told_no_reason_is_needed(
+        speaker: Speaker, server):
+    start(speaker)
+    speaker.say(I.LOG_NOT_DONE)
+    said = speaker.say(I.FALLBACK)
+    assert said.startswith("Thanks for telling me. I didn't catch all of that, and that's okay.")
+    assert "don't need a reason" not in said
+    assert [(s.status, s.barrier) for s in steps(server, speaker)] == [("not_done", None)]

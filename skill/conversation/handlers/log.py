@@ -281,14 +281,15 @@ def _barrier(turn: Turn) -> str | None:
     return found
 
 
-def _not_today(turn: Turn, step_id: str, barrier: str | None) -> Response:
+def _not_today(turn: Turn, step_id: str, barrier: str | None,
+               line: str | None = None) -> Response:
     try:
         step = turn.app.log_not_done(turn.ctx.person, step_id=step_id, barrier=barrier)
     except StepAlreadyDone:
         return turn.say("changed_done_step")
     except StepAlreadyLogged:
         return turn.say("already_not_today")
-    barrier_line = turn.speech.phrase(f"barrier_{barrier or 'none'}")
+    barrier_line = turn.speech.phrase(line or f"barrier_{barrier or 'none'}")
     fields = step_fields(turn, step)
     if not step.is_smaller and step.smaller:
         turn.expect(DialogState.OFFER_SMALLER, step=step.step_id)
@@ -356,9 +357,15 @@ def leave_barrier(turn: Turn) -> str:
 
 
 @answers(I.NO, DialogState.BARRIER)
-@answers(I.FALLBACK, DialogState.BARRIER)
 def barrier_unsaid(turn: Turn) -> Response:
     return _not_today(turn, turn.pending["step"], None)
+
+
+@answers(I.FALLBACK, DialogState.BARRIER)
+def barrier_not_caught(turn: Turn) -> Response:
+    """Something was said that was not understood: no reason is made up, and nobody is
+    told they "don't need a reason" after giving one."""
+    return _not_today(turn, turn.pending["step"], None, line="barrier_not_caught")
 
 
 @answers(I.YES, DialogState.OFFER_SMALLER)
