@@ -78,9 +78,11 @@ ENDS = frozenset({_I.STOP, _I.CANCEL, _I.NAVIGATE_HOME})
 KEEPS = frozenset({_I.HELP, _I.REPEAT})
 
 _S = DialogState
-# A number where no number is asked for is never a mood said in passing.
-_NOT_A_NUMBER = {_S.WHICH_DONE, _S.WHICH_NOT_DONE, _S.BARRIER, _S.CONFIRM_NOT_TODAY,
-                 _S.OFFER_SMALLER, _S.OFFER_TIME, _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR, _S.VALUE,
+# A number where no number is asked for is never a mood said in passing (a "one" at
+# "shall I add it?" is not a mood of 1 to record). Right after a mood was noted ("would
+# you like a small step?") a number may correct it, so it is taken there.
+_NOT_A_NUMBER = {_S.OFFER, _S.DOABLE, _S.WANT_OTHER, _S.PLAN_OFFER, _S.WHICH_DONE,
+                 _S.WHICH_NOT_DONE, _S.BARRIER, _S.CONFIRM_NOT_TODAY, _S.OFFER_SMALLER, _S.OFFER_TIME, _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR, _S.VALUE,
                  _S.VALUE_AREA, _S.DELETE, _S.PLAN, _S.RELAPSE}
 # "Yes" where a name, a time or a number is asked for answers nothing.
 _NOT_YES = {_S.WHICH_DONE, _S.WHICH_NOT_DONE, _S.BARRIER, _S.SCHEDULE, _S.MOVE, _S.SWAP,

@@ -182,6 +182,9 @@ def test_mood_by_itself(speaker: Speaker, server):
     assert speaker.say(I.RATE_MOOD, mood="4").startswith("Thanks, a 4, noted.")
     said = speaker.say(I.RATE_MOOD, mood="1")
     assert "sounds hard" in said and "I need support now" in said
+    # a number at "shall I add it?" answers nothing: the question again, no mood recorded
+    assert speaker.say(I.RATE_MOOD, mood="3").startswith("Sorry, I didn't quite follow.")
+    speaker.end()
     assert speaker.say(I.RATE_MOOD, mood="banana").startswith("Any number from zero to ten")
     week = server[1].week(_key(server, speaker))
     assert (week.mood_count, week.mood_average) == (2, 2.5)
