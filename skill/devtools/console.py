@@ -128,6 +128,15 @@ def polar(guards) -> tuple[str, ...]:
 NUMBERS = ("AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER")
 REPLACED = (*NUMBERS, "AMAZON.DATE", "AMAZON.TIME")
 RECORDING = frozenset({"LogDoneIntent", "LogNotDoneIntent", "BarrierIntent"})
+# Words a recording intent's nearest sample may pass over: they cannot name a step ("I
+# actually did manage it", "finished it just now"); any other word may ("actually I did
+# go for a walk in the end" is not the bed waiting today), so the log is not near.
+SOFT_WORDS = frozenset(
+    "i i'm im me my it that this a an the and but so well oh yeah yep nah no not sorry "
+    "meant actually really just still already finally all at now then today tonight "
+    "earlier morning afternoon evening in end afraid too very bit round to get got go "
+    "went did do done managed manage finished finish yet again anyway for small step steps "
+    "one thing whole".split())
 NEAR_ENOUGH = 0.55  # cosine below which the words are not near any sample: fallback
 NEAR_ENOUGH_CRISIS = 0.45  # safety errs towards offering help
 # A mood correction: "five, no, make that a six" is six; the words after the last
@@ -399,6 +408,9 @@ class Resolver:
                 continue  # and more than half the words said are its words
             if feeling and sample.intent in RECORDING:
                 continue
+            if sample.intent in RECORDING and any(w not in literal and w not in SOFT_WORDS
+                                                   for w in free):
+                continue  # a log is near only over small words: others may name the step
             if sample.intent in AS_SAID_ONLY and not (said & AS_SAID_ONLY[sample.intent]):
                 continue  # near "delete my data" is not enough: the data must be named
             cosine = sum(query.get(t, 0.0) * w for t, w in weights.items())
