@@ -408,8 +408,9 @@ class Resolver:
                 continue  # and more than half the words said are its words
             if feeling and sample.intent in RECORDING:
                 continue
-            if sample.intent in RECORDING and any(w not in literal and w not in SOFT_WORDS
-                                                   for w in free):
+            if sample.intent in RECORDING and any(
+                    w not in literal and w not in SOFT_WORDS
+                    for w in (free if "{" in sample.text else [_stem(w) for w in canon])):
                 continue  # a log is near only over small words: others may name the step
             if sample.intent in AS_SAID_ONLY and not (said & AS_SAID_ONLY[sample.intent]):
                 continue  # near "delete my data" is not enough: the data must be named
