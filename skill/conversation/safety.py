@@ -115,7 +115,13 @@ def crisis_line(locale: str | None, zone: str | None = None) -> CrisisLine:
             if line.country == country:
                 return line
         return _elsewhere()
-    return lines.get(locale or "") or _elsewhere()
+    if (locale or "") in lines:
+        return lines[locale]
+    # A locale without its own entry: its country's line where the table has one
+    # (es-US hears 988, fr-CA 9-8-8), else "your local emergency number".
+    region = (locale or "").rpartition("-")[2].upper()
+    return next((line for line in lines.values() if line.country == region), None) \
+        or _elsewhere()
 
 
 # First-person crisis language. Broad on purpose: a false alarm costs a kind

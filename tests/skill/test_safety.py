@@ -169,3 +169,14 @@ def test_every_distress_sample_is_heard_in_free_text_and_none_is_crisis(locale: 
     assert len(distress["samples"]) >= 20
     assert [s for s in distress["samples"] if not is_distress(s)] == []
     assert [s for s in distress["samples"] if is_crisis_language(s)] == []
+
+
+@pytest.mark.parametrize("locale, number", [("es-US", "988"), ("fr-CA", "9-8-8"),
+                                            ("cy-GB", "116 123"), ("de-DE", None),
+                                            ("en-ZA", None)])
+def test_a_locale_without_its_own_entry_hears_its_countrys_line_where_known(locale, number):
+    """Its country's line where the table has one; else "your local emergency number",
+    never another country's."""
+    line = crisis_line(locale)
+    assert line.number == number
+    assert line.known == (number is not None)
