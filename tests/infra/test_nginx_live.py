@@ -56,7 +56,7 @@ def test_nginx_in_front_of_the_production_server(provisioned: Provisioned, tmp_p
     try:
         status, headers, body = wait_until(
             lambda: (r := request(https_port, "GET", "/healthz")) and r[0] == 200 and r,
-            15, "nginx and the server")
+            60, "nginx and the server")  # a readiness wait: a loaded machine starts slowly
         assert json.loads(body)["store"] == "postgresql"
         assert re.fullmatch(r"[0-9a-f]{32}", headers["x-request-id"])  # nginx's $request_id
 

@@ -174,7 +174,7 @@ def test_the_server_runs_as_the_app_role(provisioned: Provisioned, tmp_path):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                 return json.load(r)
 
-        first = wait_until(health, 15, "the server")
+        first = wait_until(health, 60, "the server")  # readiness, not speed
         assert first == {"status": "ok", "store": "postgresql", "events": 0, "projection_lag": 0,
                          "set_aside": 0}
         app.enrol("erin", "en-GB", "Europe/London")
