@@ -33,10 +33,7 @@ def heard_pin(turn: Turn) -> str:
 
 def try_pin(turn: Turn) -> str:
     """"right", "wrong" or "paused": the tries are counted in the store, across sessions."""
-    pin = heard_pin(turn)
-    if turn.app.pin_paused(turn.ctx.person):
-        return "paused"
-    return turn.app.try_pin(turn.ctx.person, pin or "none")
+    return turn.app.try_pin(turn.ctx.person, heard_pin(turn) or "none")
 
 
 class DeleteMyDataHandler(IntentHandler):
