@@ -189,6 +189,21 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
     def check_pin(self, person: str | Person, pin: str) -> bool:
         return self._reader(person).check_pin(pin)
 
+    @retried
+    def try_pin(self, person: str, pin: str) -> str:
+        """The guard with its limit: "right", "wrong" or "paused". Wrong tries are
+        counted on the person, across sessions: after 3 the guard stays closed for 15
+        minutes of the app's clock, even for the right PIN; a right PIN clears the
+        count. Only the count and the time are stored, never a PIN tried."""
+        p = self._person(person)
+        outcome = p.try_pin(pin, at=self._now())
+        if p.pending_events:
+            self.save(p)
+        return outcome
+
+    def pin_paused(self, person: str | Person) -> bool:
+        return self._reader(person).pin_paused(self._now())
+
     # -- scheduling -------------------------------------------------------------
 
     @retried

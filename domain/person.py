@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -20,6 +20,9 @@ from eventsourcing.domain import Aggregate, event
 from domain.catalogue import Activity, by_key, starter
 from domain.errors import InvalidChoice, PlanNeedsMeaningfulStep, UnknownActivity
 from domain.guard import pin_hash, pin_matches
+
+PIN_TRIES = 3  # wrong PINs in a row, across sessions, before the guard pauses
+PIN_PAUSE = timedelta(minutes=15)  # how long it then stays closed, even for the right PIN
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://small-steps.example/person")
 
@@ -29,6 +32,10 @@ def person_id(person_key: str) -> UUID:
 
 
 class Person(Aggregate):
+    # Defaults for people (and snapshots) from before the guard counted wrong tries.
+    pin_wrong_tries = 0
+    pin_paused_until: datetime | None = None
+
     @staticmethod
     def create_id(person_key: str) -> UUID:
         return person_id(person_key)
@@ -44,6 +51,8 @@ class Person(Aggregate):
         self.warning_signs: tuple[str, ...] = ()
         self.boosters: tuple[str, ...] = ()
         self.pin_hash: str | None = None  # "salt$digest", PBKDF2-SHA256; never the PIN
+        self.pin_wrong_tries = 0  # wrong PINs since the last right one or the last pause
+        self.pin_paused_until: datetime | None = None  # no PIN is taken before then
 
     # -- the household guard ---------------------------------------------------
 
@@ -62,9 +71,43 @@ class Person(Aggregate):
     def check_pin(self, pin: str) -> bool:
         return pin_matches(self.pin_hash, pin)
 
+    def pin_paused(self, now: datetime) -> bool:
+        """After PIN_TRIES wrong PINs the guard stays closed, even for the right one."""
+        return self.pin_paused_until is not None and now < self.pin_paused_until
+
+    def try_pin(self, pin: str, at: datetime) -> str:
+        """The guard: "right", "wrong", or "paused" (too many wrong tries, across
+        sessions: PIN_TRIES, then PIN_PAUSE in which no PIN is taken). A right PIN
+        clears the count."""
+        if self.pin_paused(at):
+            return "paused"
+        if pin_matches(self.pin_hash, pin):
+            if self.pin_wrong_tries:
+                self._pin_tries_cleared(at=at)
+            return "right"
+        if self.pin_wrong_tries + 1 >= PIN_TRIES:
+            self._pin_tries_exhausted(until=at + PIN_PAUSE, at=at)
+            return "paused"
+        self._pin_wrong(at=at)
+        return "wrong"
+
+    @event("PinWrong")
+    def _pin_wrong(self, at: datetime) -> None:
+        self.pin_wrong_tries += 1
+
+    @event("PinTriesExhausted")
+    def _pin_tries_exhausted(self, until: datetime, at: datetime) -> None:
+        self.pin_wrong_tries = 0
+        self.pin_paused_until = until
+
+    @event("PinTriesCleared")
+    def _pin_tries_cleared(self, at: datetime) -> None:
+        self.pin_wrong_tries = 0
+
     @event("PinSet")
     def _pin_set(self, pin_hash: str, at: datetime) -> None:
         self.pin_hash = pin_hash
+        self.pin_wrong_tries = 0
 
     @event("PinRemoved")
     def _pin_removed(self, at: datetime) -> None:

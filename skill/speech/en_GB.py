@@ -384,6 +384,19 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "A PIN is four digits, like one two three four. Which four digits would you like?",
         "Which four digits would you like?",
     ),
+    "pin_current_ask": (
+        "You have a PIN already. First, what's your current PIN?",
+        "What's your current four-digit PIN? If you've forgotten it, just say no.",
+    ),
+    "delete_pin_ask": (
+        "Your data is private. What's your four-digit PIN?",
+        "What's your four-digit PIN? If you've forgotten it, just say no.",
+    ),
+    "pin_paused": "Let's leave that for now; you can try again in a little while.",
+    "pin_forgotten": (
+        "That's okay; the PIN stays as it is. To start again without it, disable Small "
+        "Steps in the Alexa app: that deletes what's stored here."
+    ),
     "pin_not_set": "Okay, no PIN set.",
     "pin_kept_private": "Okay, your summary stays private for now.",
     "pin_set": (

@@ -230,3 +230,28 @@ def test_a_pin_guard_is_stored_only_as_a_salted_hash(app, alice):
     assert app.recorder.max_notification_id() == before
     app.set_pin(alice, None)
     assert not app.has_pin(alice) and not app.check_pin(alice, "4821")
+
+
+def test_wrong_pins_are_limited_across_loads_then_paused_by_the_clock(
+        app: SmallSteps, alice: str, clock: FixedClock, store: str) -> None:
+    app.set_pin(alice, "4821")
+    assert app.try_pin(alice, "1111") == "wrong"
+    assert app.try_pin(alice, "4821") == "right"  # a right PIN clears the count
+    assert app.try_pin(alice, "1111") == "wrong"
+    assert app.try_pin(alice, "2222") == "wrong"
+    # The count is stored: another app on the same store (another session) sees it.
+    other = SmallSteps.from_store(store, clock) if store != "memory:" else app
+    try:
+        assert other.try_pin(alice, "3333") == "paused"
+        assert other.pin_paused(alice)
+        assert other.try_pin(alice, "4821") == "paused"  # closed even for the right one
+        clock.advance(minutes=14)
+        assert other.try_pin(alice, "4821") == "paused"
+        clock.advance(minutes=1)
+        assert not other.pin_paused(alice)
+        assert other.try_pin(alice, "4821") == "right"
+    finally:
+        if other is not app:
+            other.close()
+    profile = app.profile(alice)
+    assert profile.pin_wrong_tries == 0 and profile.pin_paused_until is not None

@@ -725,3 +725,83 @@ def test_a_step_done_yesterday_is_never_logged_as_todays(speaker: Speaker, serve
     assert said == ("Thanks for telling me. I can only log today's steps for now, so I haven't "
                     "logged that as today's.")
     assert [s.status for s in server[1].today(_key(server, speaker)).steps] == ["pending"]
+
+
+# -- the guard's limits (issue 12) -----------------------------------------------------
+
+def _home(server, clock, **kw) -> Speaker:
+    return Speaker(server[0], clock, locale="en-GB", user_id="amzn1.ask.account.HOME", **kw)
+
+
+def test_changing_a_pin_needs_the_current_one(server, clock):
+    owner = _home(server, clock)
+    start(owner)
+    owner.say(I.SET_PIN, pin="4821")
+    flatmate = _home(server, clock)  # the same account, a voice Alexa does not know
+    said = flatmate.say(I.SET_PIN, pin="1234")
+    assert said == "You have a PIN already. First, what's your current PIN?"
+    assert flatmate.pending == "pin_current"
+    assert flatmate.say(I.RATE_MOOD, mood="1111").startswith("That doesn't match.")
+    said = flatmate.say(I.NO)
+    assert "disable Small Steps in the Alexa app" in said and not flatmate.open
+    person = _key(server, owner)
+    assert server[1].check_pin(person, "4821") and not server[1].check_pin(person, "1234")
+    # With the current PIN, the new one is asked for, and only then set.
+    assert owner.say(I.SET_PIN).startswith("You have a PIN already.")
+    assert owner.say(I.RATE_MOOD, mood="4821") == "Which four digits would you like as your PIN?"
+    assert owner.say(I.RATE_MOOD, mood="2468").startswith("Done.")
+    assert server[1].check_pin(person, "2468")
+    # A voice Alexa recognises is its own person with its own guard: no current PIN asked.
+    voice = _home(server, clock, person_id="amzn1.ask.person.ASHA")
+    start(voice)
+    voice.say(I.SET_PIN, pin="1357")
+    assert voice.say(I.SET_PIN, pin="9753").startswith("Done.")
+
+
+def test_wrong_pins_are_limited_across_sessions_then_kindly_paused(server, clock):
+    owner = _home(server, clock)
+    start(owner)
+    owner.say(I.SET_PIN, pin="4821")
+    guesser = _home(server, clock)
+    guesser.say(I.WEEKLY_SUMMARY)
+    guesser.say(I.RATE_MOOD, mood="1111")
+    assert guesser.say(I.RATE_MOOD, mood="2222").startswith("That doesn't match either")
+    guesser.say(I.WEEKLY_SUMMARY)  # a new session: the count is in the store
+    paused = "Let's leave that for now; you can try again in a little while."
+    assert guesser.say(I.RATE_MOOD, mood="3333") == paused and not guesser.open
+    # For 15 minutes of the app's clock, even the right PIN is not taken, anywhere.
+    assert owner.say(I.WEEKLY_SUMMARY) == paused and owner.card is None
+    assert owner.say(I.SET_PIN) == paused
+    assert owner.say(I.DELETE_MY_DATA) == paused
+    clock.advance(minutes=14)
+    assert owner.say(I.WEEKLY_SUMMARY) == paused
+    clock.advance(minutes=1)
+    assert owner.say(I.WEEKLY_SUMMARY).startswith("Your summary is private.")
+    assert owner.say(I.RATE_MOOD, mood="4821").startswith("This week")
+    # A right PIN clears the count: two wrong tries later are not yet a pause.
+    owner.say(I.WEEKLY_SUMMARY)
+    owner.say(I.RATE_MOOD, mood="1111")
+    owner.say(I.RATE_MOOD, mood="2222")
+    assert owner.say(I.WEEKLY_SUMMARY).startswith("Your summary is private.")
+
+
+def test_deleting_needs_the_pin_when_one_is_set(server, clock):
+    owner = _home(server, clock)
+    start(owner)
+    person = _key(server, owner)
+    owner.say(I.SET_PIN, pin="4821")
+    flatmate = _home(server, clock)
+    assert flatmate.say(I.DELETE_MY_DATA) == "Your data is private. What's your four-digit PIN?"
+    assert "What's your four-digit PIN?" in flatmate.say(I.YES)  # "yes" is no PIN
+    assert flatmate.say(I.RATE_MOOD, mood="1111").startswith("That doesn't match.")
+    assert "Alexa app" in flatmate.say(I.NO)
+    # An intent already confirmed does not pass the guard either.
+    said = flatmate.say(I.DELETE_MY_DATA, confirmation="CONFIRMED")
+    assert said.startswith("Your data is private.")
+    assert server[1].is_enrolled(person)
+    flatmate.say(I.CANCEL)
+    owner.say(I.DELETE_MY_DATA)
+    assert owner.say(I.RATE_MOOD, mood="4821").startswith("This removes everything")
+    assert owner.pending == "delete"
+    assert owner.say(I.YES).startswith("Done. Everything")
+    assert not server[1].is_enrolled(person)

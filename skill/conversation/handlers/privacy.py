@@ -18,18 +18,74 @@ from skill.model import I
 log = logging.getLogger(__name__)
 
 
+def guarded(turn: Turn) -> bool:
+    """The household guard stands here: a PIN is set and Alexa does not know the voice
+    (a recognised voice is its own person, its own guard). Nobody is enrolled by asking."""
+    if turn.ctx.identity.recognised_voice or not turn.app.is_enrolled(turn.ctx.person):
+        return False
+    return turn.app.has_pin(turn.ctx.person)
+
+
+def heard_pin(turn: Turn) -> str:
+    heard = turn.slot_value(I.MOOD) or turn.slot_value(I.PIN) or ""
+    return heard.zfill(4) if heard.isdigit() and len(heard) <= 4 else ""
+
+
+def try_pin(turn: Turn) -> str:
+    """"right", "wrong" or "paused": the tries are counted in the store, across sessions."""
+    return turn.app.try_pin(turn.ctx.person, heard_pin(turn) or "none")
+
+
 class DeleteMyDataHandler(IntentHandler):
     intents = (I.DELETE_MY_DATA,)
 
     def respond(self, turn: Turn) -> Response:
+        if guarded(turn):  # the PIN first, whatever the intent's confirmation says
+            if turn.app.pin_paused(turn.ctx.person):
+                return turn.say("pin_paused")
+            turn.expect(DialogState.DELETE_PIN)
+            return turn.say("delete_pin_ask")
         status = turn.intent.confirmation_status
         if status == IntentConfirmationStatus.CONFIRMED:
             return erase(turn)
         if status == IntentConfirmationStatus.DENIED:
             return turn.say("delete_kept")
-        turn.directive(ConfirmIntentDirective(updated_intent=turn.intent))
-        turn.expect(DialogState.DELETE)
-        return turn.say("delete_confirm")
+        return confirm_delete(turn)
+
+
+def confirm_delete(turn: Turn) -> Response:
+    turn.directive(ConfirmIntentDirective(updated_intent=turn.intent))
+    turn.expect(DialogState.DELETE)
+    return turn.say("delete_confirm")
+
+
+@answers(I.RATE_MOOD, DialogState.DELETE_PIN)
+@answers(I.SET_PIN, DialogState.DELETE_PIN)
+def delete_pin_answer(turn: Turn) -> Response:
+    outcome = try_pin(turn)
+    if outcome == "right":
+        return confirm_delete(turn)
+    if outcome == "paused":
+        return turn.say("pin_paused")
+    turn.expect(DialogState.DELETE_PIN)
+    return turn.say("pin_wrong")
+
+
+@answers(I.NO, DialogState.DELETE_PIN)
+@answers(I.NO, DialogState.PIN_CURRENT)
+def pin_forgotten(turn: Turn) -> Response:
+    return turn.say("pin_forgotten")
+
+
+@answers(I.DELETE_MY_DATA, DialogState.DELETE)
+def delete_answered(turn: Turn) -> Response:
+    """The confirmation asked for (after the guard, where it stands)."""
+    status = turn.intent.confirmation_status
+    if status == IntentConfirmationStatus.DENIED:
+        return turn.say("delete_kept")
+    if status == IntentConfirmationStatus.CONFIRMED:
+        return erase(turn)
+    return confirm_delete(turn)
 
 
 @answers(I.YES, DialogState.DELETE)
@@ -50,7 +106,24 @@ class SetPinHandler(IntentHandler):
 
     def respond(self, turn: Turn) -> Response:
         turn.ctx.profile()
+        if guarded(turn):  # replacing a PIN needs the current one first
+            if turn.app.pin_paused(turn.ctx.person):
+                return turn.say("pin_paused")
+            turn.expect(DialogState.PIN_CURRENT)
+            return turn.say("pin_current_ask")
         return _set_pin(turn, turn.slot_value(I.PIN), asked=False)
+
+
+@answers(I.RATE_MOOD, DialogState.PIN_CURRENT)
+@answers(I.SET_PIN, DialogState.PIN_CURRENT)
+def current_pin_answer(turn: Turn) -> Response:
+    outcome = try_pin(turn)
+    if outcome == "right":
+        return _set_pin(turn, None, asked=False)
+    if outcome == "paused":
+        return turn.say("pin_paused")
+    turn.expect(DialogState.PIN_CURRENT)
+    return turn.say("pin_wrong")
 
 
 @answers(I.RATE_MOOD, DialogState.SET_PIN)

@@ -10,6 +10,7 @@ from ask_sdk_model import Response
 from domain.clock import week_id
 from domain.results import WeekSummary
 from skill.conversation.base import IntentHandler, Turn, answers
+from skill.conversation.handlers.privacy import try_pin
 from skill.conversation.states import DialogState
 from skill.model import I
 from skill.speech import Speech
@@ -25,6 +26,8 @@ class WeeklySummaryHandler(IntentHandler):
         which = "last_week" if turn.slot_choice(I.WHICH_WEEK, ("this", "last")) == "last" \
             else "this_week"
         if not turn.ctx.identity.recognised_voice and turn.app.has_pin(turn.ctx.profile()):
+            if turn.app.pin_paused(turn.ctx.profile()):
+                return turn.say("pin_paused")  # too many wrong tries, across sessions
             turn.expect(DialogState.PIN, which=which, tries=0)  # the household guard
             return turn.say("pin_ask")
         return speak_summary(turn, which)
@@ -46,10 +49,11 @@ def speak_summary(turn: Turn, which: str) -> Response:
 @answers(I.FALLBACK, DialogState.PIN)
 def pin_answer(turn: Turn) -> Response:
     pending = turn.pending
-    heard = turn.slot_value(I.MOOD) or turn.slot_value(I.PIN) or ""
-    pin = heard.zfill(4) if heard.isdigit() else ""
-    if pin and turn.app.check_pin(turn.ctx.profile(), pin):
+    outcome = try_pin(turn)  # wrong tries are counted in the store, across sessions
+    if outcome == "right":
         return speak_summary(turn, pending["which"])
+    if outcome == "paused":
+        return turn.say("pin_paused")
     if pending.get("tries", 0) >= 1:
         return turn.say("pin_locked")
     turn.expect(DialogState.PIN, which=pending["which"], tries=1)
