@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -36,15 +37,33 @@ def try_pin(turn: Turn) -> str:
     return turn.app.try_pin(turn.ctx.person, heard_pin(turn) or "none")
 
 
+def ask_pin(turn: Turn, state: DialogState, key: str, **data: object) -> Response:
+    """The guard's question (`key`), its answer awaited in `state`; unless wrong tries
+    have paused the guard, which is then said kindly."""
+    if turn.app.pin_paused(turn.ctx.person):
+        return turn.say("pin_paused")
+    turn.expect(state, **data)
+    return turn.say(key)
+
+
+def on_pin(turn: Turn, state: DialogState, right: Callable[[], Response]) -> Response:
+    """The PIN said at the guard: `right()` when it is; the pause said kindly after too
+    many wrong tries; else the PIN asked for again, in `state`."""
+    outcome = try_pin(turn)
+    if outcome == "right":
+        return right()
+    if outcome == "paused":
+        return turn.say("pin_paused")
+    turn.expect(state)
+    return turn.say("pin_wrong")
+
+
 class DeleteMyDataHandler(IntentHandler):
     intents = (I.DELETE_MY_DATA,)
 
     def respond(self, turn: Turn) -> Response:
         if guarded(turn):  # the PIN first, whatever the intent's confirmation says
-            if turn.app.pin_paused(turn.ctx.person):
-                return turn.say("pin_paused")
-            turn.expect(DialogState.DELETE_PIN)
-            return turn.say("delete_pin_ask")
+            return ask_pin(turn, DialogState.DELETE_PIN, "delete_pin_ask")
         status = turn.intent.confirmation_status
         if status == IntentConfirmationStatus.CONFIRMED:
             return erase(turn)
@@ -62,13 +81,7 @@ def confirm_delete(turn: Turn) -> Response:
 @answers(I.RATE_MOOD, DialogState.DELETE_PIN)
 @answers(I.SET_PIN, DialogState.DELETE_PIN)
 def delete_pin_answer(turn: Turn) -> Response:
-    outcome = try_pin(turn)
-    if outcome == "right":
-        return confirm_delete(turn)
-    if outcome == "paused":
-        return turn.say("pin_paused")
-    turn.expect(DialogState.DELETE_PIN)
-    return turn.say("pin_wrong")
+    return on_pin(turn, DialogState.DELETE_PIN, lambda: confirm_delete(turn))
 
 
 @answers(I.NO, DialogState.DELETE_PIN)
@@ -107,23 +120,14 @@ class SetPinHandler(IntentHandler):
     def respond(self, turn: Turn) -> Response:
         turn.ctx.profile()
         if guarded(turn):  # replacing a PIN needs the current one first
-            if turn.app.pin_paused(turn.ctx.person):
-                return turn.say("pin_paused")
-            turn.expect(DialogState.PIN_CURRENT)
-            return turn.say("pin_current_ask")
+            return ask_pin(turn, DialogState.PIN_CURRENT, "pin_current_ask")
         return _set_pin(turn, turn.slot_value(I.PIN), asked=False)
 
 
 @answers(I.RATE_MOOD, DialogState.PIN_CURRENT)
 @answers(I.SET_PIN, DialogState.PIN_CURRENT)
 def current_pin_answer(turn: Turn) -> Response:
-    outcome = try_pin(turn)
-    if outcome == "right":
-        return _set_pin(turn, None, asked=False)
-    if outcome == "paused":
-        return turn.say("pin_paused")
-    turn.expect(DialogState.PIN_CURRENT)
-    return turn.say("pin_wrong")
+    return on_pin(turn, DialogState.PIN_CURRENT, lambda: _set_pin(turn, None, asked=False))
 
 
 @answers(I.RATE_MOOD, DialogState.SET_PIN)

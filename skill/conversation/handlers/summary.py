@@ -10,7 +10,7 @@ from ask_sdk_model import Response
 from domain.clock import week_id
 from domain.results import WeekSummary
 from skill.conversation.base import IntentHandler, Turn, answers
-from skill.conversation.handlers.privacy import try_pin
+from skill.conversation.handlers.privacy import ask_pin, try_pin
 from skill.conversation.states import DialogState
 from skill.model import I
 from skill.speech import Speech
@@ -26,10 +26,8 @@ class WeeklySummaryHandler(IntentHandler):
         which = "last_week" if turn.slot_choice(I.WHICH_WEEK, ("this", "last")) == "last" \
             else "this_week"
         if not turn.ctx.identity.recognised_voice and turn.app.has_pin(turn.ctx.profile()):
-            if turn.app.pin_paused(turn.ctx.profile()):
-                return turn.say("pin_paused")  # too many wrong tries, across sessions
-            turn.expect(DialogState.PIN, which=which, tries=0)  # the household guard
-            return turn.say("pin_ask")
+            # the household guard (kindly paused after too many wrong tries, across sessions)
+            return ask_pin(turn, DialogState.PIN, "pin_ask", which=which, tries=0)
         return speak_summary(turn, which)
 
 
