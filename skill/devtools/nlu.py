@@ -227,6 +227,19 @@ def held_out_line(tallies: list[Tally]) -> str:
             + ", ".join(str(len(t.to_logging())) for t in tallies) + "\n")
 
 
+def _breakdown(w, rows: list[dict[str, Any]], tallies: list[Tally], key: str,
+               header: str) -> None:
+    """One table: the rows counted by `key` (intent or category), each tally's hits."""
+    counts = Counter(r[key] for r in rows)
+    w(f"{header:32} {'n':>4}  " + "  ".join(f"{t.name:>15}" for t in tallies) + "\n")
+    for value in sorted(counts):
+        cells = []
+        for t in tallies:
+            hits = sum(o.agrees for o in t.outcomes if o.row[key] == value)
+            cells.append(f"{hits:>4}/{counts[value]:<4} {hits / counts[value]:5.0%}")
+        w(f"{value:32} {counts[value]:>4}  " + "  ".join(f"{c:>15}" for c in cells) + "\n")
+
+
 def report(rows: list[dict[str, Any]], tallies: list[Tally], out,
            held_out: list[Tally] | None = None) -> float:
     """Print the figures; returns nlu_agreement, the lower of the tallies' agreement."""
@@ -234,22 +247,9 @@ def report(rows: list[dict[str, Any]], tallies: list[Tally], out,
     by_intent = Counter(r["intent"] for r in rows)
     w(f"corpus: {len(rows)} utterances, {len(by_intent)} intents, locale {LOCALE}, "
       f"dates from {REFERENCE_DAY.isoformat()}\n\n")
-    names = [t.name for t in tallies]
-    w(f"{'labelled intent':32} {'n':>4}  " + "  ".join(f"{n:>15}" for n in names) + "\n")
-    for intent in sorted(by_intent):
-        cells = []
-        for t in tallies:
-            hits = sum(o.agrees for o in t.outcomes if o.row["intent"] == intent)
-            cells.append(f"{hits:>4}/{by_intent[intent]:<4} {hits / by_intent[intent]:5.0%}")
-        w(f"{intent:32} {by_intent[intent]:>4}  " + "  ".join(f"{c:>15}" for c in cells) + "\n")
-    by_category = Counter(r["category"] for r in rows)
-    w(f"\n{'category':32} {'n':>4}  " + "  ".join(f"{n:>15}" for n in names) + "\n")
-    for category in sorted(by_category):
-        cells = []
-        for t in tallies:
-            hits = sum(o.agrees for o in t.outcomes if o.row["category"] == category)
-            cells.append(f"{hits:>4}/{by_category[category]:<4} {hits / by_category[category]:5.0%}")
-        w(f"{category:32} {by_category[category]:>4}  " + "  ".join(f"{c:>15}" for c in cells) + "\n")
+    _breakdown(w, rows, tallies, "intent", "labelled intent")
+    w("\n")
+    _breakdown(w, rows, tallies, "category", "category")
     w("\n")
     for t in tallies:
         logged = t.to_logging()
