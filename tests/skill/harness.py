@@ -168,6 +168,20 @@ class Speaker:
         return self.last["response"]["outputSpeech"]["ssml"]
 
 
+def take_first_step(speaker: Speaker) -> None:
+    """A first run, taking the first small step offered (make your bed, today)."""
+    speaker.launch()
+    speaker.say("AMAZON.YesIntent")
+
+
+def person_key(speaker: Speaker) -> str:
+    """The speaker's stored person key (the keyed hash the test servers use)."""
+    from skill.conversation.identity import IdentityHasher
+
+    d = speaker.device
+    return IdentityHasher(b"test-identity-key").identify(d.person_id, d.user_id).key
+
+
 def activity(heard: str, value_id: str | None) -> SlotValue:
     return SlotValue(heard, value_id, "ActivityType")
 

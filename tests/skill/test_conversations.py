@@ -14,15 +14,12 @@ import pytest
 from domain.app import SmallSteps
 from domain.clock import FixedClock
 from skill.model import I
-from tests.skill.harness import Speaker, activity, custom
+from tests.skill.harness import Speaker, activity, custom, person_key, take_first_step
 
 BARRIER = "BarrierType"
 
 
-def start(speaker: Speaker) -> None:
-    """A first run, taking the first small step offered."""
-    speaker.launch()
-    speaker.say(I.YES)
+start = take_first_step
 
 
 # -- launch -----------------------------------------------------------------------------
@@ -639,11 +636,7 @@ def test_an_exception_gets_a_kind_answer_and_keeps_what_was_stored(speaker: Spea
 
 def _key(server, speaker: Speaker) -> str:
     """The stored person key of the speaker (the server's keyed hash)."""
-    from skill.conversation.identity import IdentityHasher
-
-    hasher = IdentityHasher(b"test-identity-key")
-    d = speaker.device
-    return hasher.identify(d.person_id, d.user_id).key
+    return person_key(speaker)
 
 
 def _store_bytes(env: dict[str, str]) -> bytes:

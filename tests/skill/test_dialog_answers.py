@@ -9,23 +9,16 @@ from datetime import date, time, timedelta
 import pytest
 
 from domain.clock import FixedClock
-from skill.conversation.identity import IdentityHasher
 from skill.model import I
 from skill.speech import LOCALES, an_before, speech_for, with_articles
-from tests.skill.harness import BANNED, Speaker, activity, custom
+from tests.skill.harness import (
+    BANNED, Speaker, activity, custom, person_key, take_first_step,
+)
 
 BARRIER = "BarrierType"
 
 
-def start(speaker: Speaker) -> None:
-    """A first run, taking the first step offered (make your bed, today)."""
-    speaker.launch()
-    speaker.say(I.YES)
-
-
-def person(speaker: Speaker) -> str:
-    d = speaker.device
-    return IdentityHasher(b"test-identity-key").identify(d.person_id, d.user_id).key
+start, person = take_first_step, person_key
 
 
 def steps(server, speaker: Speaker):  # noqa: ANN201

@@ -15,7 +15,7 @@ import pytest
 from domain.clock import FixedClock
 from skill.devtools.console import Resolver
 from skill.model import I, model_path
-from tests.skill.harness import Speaker, custom
+from tests.skill.harness import Speaker, custom, person_key
 
 SAMARITANS = "one one six, one two three"
 LOW = ("Thanks for telling me. That sounds hard. Say 'I need support now' if you need "
@@ -28,11 +28,7 @@ def feeling(heard: str, valence: str | None):
     return custom(heard, valence, I.FEELING_TYPE)
 
 
-def _key(speaker: Speaker) -> str:
-    from skill.conversation.identity import IdentityHasher
-
-    d = speaker.device
-    return IdentityHasher(b"test-identity-key").identify(d.person_id, d.user_id).key
+_key = person_key
 
 
 def record(server, speaker: Speaker) -> tuple:

@@ -11,24 +11,16 @@ import pytest
 
 from domain.clock import FixedClock
 from skill.model import I
-from tests.skill.harness import AlexaApiFake, Speaker, activity, custom
+from tests.skill.harness import (
+    AlexaApiFake, Speaker, activity, custom, person_key, take_first_step,
+)
 
 BARRIER = "BarrierType"
 SAMARITANS = "one one six, one two three"
 DEVICE = "amzn1.ask.device.LOCAL-CONSOLE"
 
 
-def start(speaker: Speaker) -> None:
-    """A first run, taking the first small step offered (make your bed)."""
-    speaker.launch()
-    speaker.say(I.YES)
-
-
-def _key(speaker: Speaker) -> str:
-    from skill.conversation.identity import IdentityHasher
-
-    d = speaker.device
-    return IdentityHasher(b"test-identity-key").identify(d.person_id, d.user_id).key
+start, _key = take_first_step, person_key
 
 
 def _steps(server, speaker: Speaker) -> list:
