@@ -4,6 +4,7 @@ is asked. A value outside the vocabulary raises the DomainError that names it.""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any
@@ -23,6 +24,9 @@ from domain.vocabulary import (
 )
 
 WEEK_ID = re.compile(r"\d{4}-W\d{2}")
+# Control characters and lone surrogates: nothing a person says, and what some stores
+# cannot hold (PostgreSQL refuses NUL in text, UTF-8 has no lone surrogates).
+CONTROLS = frozenset({"Cc", "Cs"})
 MAX_MINUTES = 240
 
 
@@ -96,12 +100,27 @@ def slot(part_of_day: str | None, at_time: time | None) -> str:
     return choice(part_of_day, (*PARTS_OF_DAY, ANYTIME), "part of day")
 
 
+def is_control(character: str) -> bool:
+    return unicodedata.category(character) in CONTROLS
+
+
+def without_controls(value: str) -> str:
+    """`value` with its control characters taken out (white space among them becomes a
+    space): what the voice layer makes of what it heard before a command sees it."""
+    return "".join(" " if c.isspace() else c for c in value
+                   if c.isspace() or not is_control(c))
+
+
 def text(value: Any, what: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """Free text, its white space collapsed; refused if empty, too long, or holding a
+    control character (the voice layer removes them: any left were sent on purpose)."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidText(f"{what} is empty")
     cleaned = " ".join(value.split())
     if len(cleaned) > limit:
         raise InvalidText(f"{what} is longer than {limit} characters")
+    if any(map(is_control, cleaned)):
+        raise InvalidText(f"{what} holds a control character")
     return cleaned
 
 
