@@ -113,6 +113,7 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
             self.replies = Replies(self.views.datastore, postgres=is_postgres(settings))
             if create_tables:
                 self.replies.create_table()
+                self.views.add_missing_columns()
         self.clock: Clock = clock or SystemClock()
         self.sync_views = sync_views
 

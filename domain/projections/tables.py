@@ -114,6 +114,13 @@ class Table:
         return statements
 
 
+    def added_columns(self, present: set[str]) -> list[str]:
+        """ALTER statements adding the columns a table made by an earlier version lacks
+        (nullable ones only: rows it already has get none)."""
+        return [f"ALTER TABLE {self.name} ADD COLUMN {c.ddl()}" for c in self.columns
+                if c.name not in present and not c.not_null]
+
+
 def _literal(value: str | int) -> str:
     if isinstance(value, int):
         return str(value)
@@ -218,10 +225,13 @@ VIEWS = (
 # Events the views could not apply, with the error: kept out of the views so that one
 # odd event never stops anyone else's answers, and counted by /healthz until a fixed
 # version's rebuild applies them. Nobody's data (no person), so not one of VIEWS.
+# Only the event's id and class, the error's class and when: never the error's message,
+# which can quote the row the database refused (a person's words).
 SET_ASIDE = Table("ss_set_aside", (
     integer("notification_id"),
     text("topic"),
     text("error"),
+    real("set_aside_at", not_null=False),  # wall-clock seconds; added after the others
 ), key=("notification_id",))
 
 # Who was erased in the last TOMBSTONE_SECONDS (domain/store/erasure.py), and when

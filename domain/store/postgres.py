@@ -117,8 +117,9 @@ class BriefApplicationRecorder(PostgresApplicationRecorder):
                 if not recorded or views is None or isinstance(
                         e, (psycopg.OperationalError, psycopg.InterfaceError)):
                     raise
-                log.error("the views could not take a command's events (%s: %s); they are "
-                          "recorded without them, for the projector", type(e).__name__, e)
+                # The class only: the message can quote the refused row (a person's words).
+                log.error("the views could not take a command's events (%s); they are "
+                          "recorded without them, for the projector", type(e).__name__)
         raise _ViewsRefused
 
     @property
