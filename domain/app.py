@@ -110,7 +110,8 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
             self.views = self.factory.tracking_recorder(
                 PostgresViews if is_postgres(settings) else SQLiteViews)
             self.attach_views(self.views)
-            self.replies = Replies(self.views.datastore, postgres=is_postgres(settings))
+            self.replies = Replies(self.views.datastore, postgres=is_postgres(settings),
+                                   clock=lambda: self.clock.now().timestamp())
             if create_tables:
                 self.replies.create_table()
                 self.views.add_missing_columns()

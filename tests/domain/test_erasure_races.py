@@ -118,7 +118,7 @@ def test_a_turn_opened_before_the_erasure_is_refused_at_its_commit(
         with pytest.raises(Erased):
             writer.commit(unit, '{"said": "thank you"}')
     assert stored_for(writer, "alice") == 0
-    assert writer.replies.earlier("request-1") is None  # no reply kept for the refused turn
+    assert writer.replies.earlier("request-1", person_id("alice").hex) is None  # no reply kept for the refused turn
     assert writer.week("bob").mood_count == 1
 
 
