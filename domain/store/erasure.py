@@ -161,6 +161,7 @@ def erase_person(app: Any, pid: UUID) -> tuple[int, int]:
         app.views.writer.forget_person(pid.hex)
         leave_tombstone(cur, pid.hex)
     app.replies.forget_person(pid.hex)  # replies kept for retries say what was spoken
+    events_log.after_erasure(app.views.datastore)
     return events, rows
 
 
@@ -189,6 +190,14 @@ class SQLiteLog:
 
     def lock(self, cur: Any) -> None:
         """Nothing to do: the transaction holds SQLite's write lock already."""
+
+    @staticmethod
+    def after_erasure(datastore: Any) -> None:
+        """Deleted rows were overwritten (secure_delete); their older copies are in the
+        write-ahead log's frames until it is checkpointed and emptied."""
+        from domain.store.sqlite import checkpoint
+
+        checkpoint(datastore)
 
     def notifications_after(self, cur: Any, position: int, limit: int,
                             before: int | None = None) -> list[Notification]:
@@ -250,6 +259,10 @@ class PostgresLog:
         from psycopg.sql import SQL
 
         cur.curs.execute(SQL("LOCK TABLE {}.{} IN EXCLUSIVE MODE").format(*self.events))
+
+    @staticmethod
+    def after_erasure(datastore: Any) -> None:
+        """Nothing to do here: PostgreSQL's dead rows go at its vacuum."""
 
     def notifications_after(self, cur: Any, position: int, limit: int,
                             before: int | None = None) -> list[Notification]:
