@@ -24,6 +24,9 @@ from domain.vocabulary import (
 )
 
 WEEK_ID = re.compile(r"\d{4}-W\d{2}")
+# The days a plan, a log or a review can be about: far enough either way for anyone,
+# near enough that every week and day arithmetic on them stays within the calendar.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 # Control characters and lone surrogates: nothing a person says, and what some stores
 # cannot hold (PostgreSQL refuses NUL in text, UTF-8 has no lone surrogates).
 CONTROLS = frozenset({"Cc", "Cs"})
@@ -55,14 +58,20 @@ def minutes(value: Any) -> int:
 def calendar_date(value: Any) -> date:
     if isinstance(value, datetime):
         raise InvalidDate("a calendar date is needed, not an instant")
-    if isinstance(value, date):
-        return value
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            value = date.fromisoformat(value)
         except ValueError as e:
             raise InvalidDate(f"{value!r} is not a date that exists") from e
+    if isinstance(value, date):
+        if not is_sane_day(value):
+            raise InvalidDate(f"{value} is outside {FIRST_DAY.year} to {LAST_DAY.year}")
+        return value
     raise InvalidDate(f"{value!r} is not a date")
+
+
+def is_sane_day(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def time_of_day(value: Any) -> time | None:
@@ -80,6 +89,8 @@ def time_of_day(value: Any) -> time | None:
 def iso_week(value: Any) -> str:
     if not isinstance(value, str) or not WEEK_ID.fullmatch(value):
         raise InvalidDate(f"{value!r} is not an ISO week like 2026-W47")
+    if not FIRST_DAY.year <= int(value[:4]) <= LAST_DAY.year:
+        raise InvalidDate(f"{value!r} is outside {FIRST_DAY.year} to {LAST_DAY.year}")
     try:
         week_days(value)
     except ValueError as e:
