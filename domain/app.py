@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from datetime import date, time
+from time import time as wall_clock
 from typing import Any, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -67,7 +68,7 @@ def retried(command: Callable[..., T]) -> Callable[..., T]:
         deadline = time_module.monotonic() + CONFLICT_DEADLINE
         attempt = 0
         while True:
-            token = READING_SINCE.set(time_module.time())
+            token = READING_SINCE.set(wall_clock())
             try:
                 return command(self, *args, **kwargs)
             except IntegrityError:
