@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from datetime import date, time
+from time import time as wall_clock
 from typing import Any, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -42,7 +43,7 @@ from domain.store.replies import Replies
 from domain.store.settings import eventsourcing_env, is_postgres, store_url
 from domain.store.tables import Tables, creating_tables, prepare
 from domain.store.wiring import Wiring
-from domain.unit import CURRENT, Units
+from domain.unit import CURRENT, READING_SINCE, Units
 from domain.vocabulary import ANYTIME, BARRIERS, KINDS, LIFE_AREAS, MOOD_MOMENTS
 from domain.week import Week
 
@@ -58,13 +59,16 @@ def retried(command: Callable[..., T]) -> Callable[..., T]:
 
     Each lost race means someone else's events were stored, so progress is always
     made; full-jitter backoff keeps contending writers from colliding in step. The
-    conflict reaches the caller only if it persists past CONFLICT_DEADLINE."""
+    conflict reaches the caller only if it persists past CONFLICT_DEADLINE. Each
+    attempt notes when it began reading, so its save is refused (``Erased``, never
+    retried) if the person was erased meanwhile (domain/store/erasure.py)."""
 
     @functools.wraps(command)
     def wrapper(self: SmallSteps, *args: Any, **kwargs: Any) -> T:
         deadline = time_module.monotonic() + CONFLICT_DEADLINE
         attempt = 0
         while True:
+            token = READING_SINCE.set(wall_clock())
             try:
                 return command(self, *args, **kwargs)
             except IntegrityError:
@@ -73,6 +77,8 @@ def retried(command: Callable[..., T]) -> Callable[..., T]:
                 attempt += 1
                 time_module.sleep(random.uniform(0, min(CONFLICT_MAX_PAUSE,
                                                         0.002 * 2 ** min(attempt, 10))))
+            finally:
+                READING_SINCE.reset(token)
 
     return wrapper
 
@@ -105,9 +111,11 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
             self.views = self.factory.tracking_recorder(
                 PostgresViews if is_postgres(settings) else SQLiteViews)
             self.attach_views(self.views)
-            self.replies = Replies(self.views.datastore, postgres=is_postgres(settings))
+            self.replies = Replies(self.views.datastore, postgres=is_postgres(settings),
+                                   clock=lambda: self.clock.now().timestamp())
             if create_tables:
                 self.replies.create_table()
+                self.views.add_missing_columns()
         self.clock: Clock = clock or SystemClock()
         self.sync_views = sync_views
 

@@ -15,6 +15,13 @@ class NotEnrolled(DomainError):
     code = "not_enrolled"
 
 
+class Erased(DomainError):
+    """The person's data was erased while a command for them was under way (it loaded
+    them before, and saves after): the command is refused and stores nothing."""
+
+    code = "erased"
+
+
 class InvalidRating(DomainError):
     """A mood, mastery or enjoyment rating outside 0–10."""
 

@@ -17,6 +17,7 @@ again on fresh state. A unit that is dropped (``discard``) records nothing.
 
 from __future__ import annotations
 
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ class Unit:
     loaded: dict[Any, Any] = field(default_factory=dict)  # read this turn, unchanged
     claimed: bool = False  # the ledger's row for the key is recorded
     must_answer: bool = False  # the turn's answer goes out even if recording fails
+    opened_at: float = field(default_factory=time.time)  # before its first load (a Fence's since)
 
 
 class DuplicateDelivery(Exception):  # noqa: N818 - a fact, not a failure
@@ -41,6 +43,10 @@ class DuplicateDelivery(Exception):  # noqa: N818 - a fact, not a failure
 
 
 CURRENT: ContextVar[Unit | None] = ContextVar("small_steps_unit", default=None)
+# When the command now running began reading (wall-clock seconds, set by ``retried``
+# for each attempt): a save outside a unit is refused if its person was erased since.
+READING_SINCE: ContextVar[float | None] = ContextVar("small_steps_reading_since",
+                                                     default=None)
 
 
 class Units:
@@ -116,7 +122,7 @@ class Units:
             claim = self.replies.recorded(unit.key, unit.person, reply)
         token = CURRENT.set(None)  # record for real
         try:
-            super().save(*aggregates, claim=claim)  # type: ignore[misc]
+            super().save(*aggregates, claim=claim, since=unit.opened_at)  # type: ignore[misc]
         finally:
             CURRENT.reset(token)
         unit.pending.clear()

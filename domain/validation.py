@@ -4,6 +4,7 @@ is asked. A value outside the vocabulary raises the DomainError that names it.""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any
@@ -23,6 +24,12 @@ from domain.vocabulary import (
 )
 
 WEEK_ID = re.compile(r"\d{4}-W\d{2}")
+# The days a plan, a log or a review can be about: far enough either way for anyone,
+# near enough that every week and day arithmetic on them stays within the calendar.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+# Control characters and lone surrogates: nothing a person says, and what some stores
+# cannot hold (PostgreSQL refuses NUL in text, UTF-8 has no lone surrogates).
+CONTROLS = frozenset({"Cc", "Cs"})
 MAX_MINUTES = 240
 
 
@@ -51,14 +58,20 @@ def minutes(value: Any) -> int:
 def calendar_date(value: Any) -> date:
     if isinstance(value, datetime):
         raise InvalidDate("a calendar date is needed, not an instant")
-    if isinstance(value, date):
-        return value
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            value = date.fromisoformat(value)
         except ValueError as e:
             raise InvalidDate(f"{value!r} is not a date that exists") from e
+    if isinstance(value, date):
+        if not is_sane_day(value):
+            raise InvalidDate(f"{value} is outside {FIRST_DAY.year} to {LAST_DAY.year}")
+        return value
     raise InvalidDate(f"{value!r} is not a date")
+
+
+def is_sane_day(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def time_of_day(value: Any) -> time | None:
@@ -76,6 +89,8 @@ def time_of_day(value: Any) -> time | None:
 def iso_week(value: Any) -> str:
     if not isinstance(value, str) or not WEEK_ID.fullmatch(value):
         raise InvalidDate(f"{value!r} is not an ISO week like 2026-W47")
+    if not FIRST_DAY.year <= int(value[:4]) <= LAST_DAY.year:
+        raise InvalidDate(f"{value!r} is outside {FIRST_DAY.year} to {LAST_DAY.year}")
     try:
         week_days(value)
     except ValueError as e:
@@ -96,12 +111,27 @@ def slot(part_of_day: str | None, at_time: time | None) -> str:
     return choice(part_of_day, (*PARTS_OF_DAY, ANYTIME), "part of day")
 
 
+def is_control(character: str) -> bool:
+    return unicodedata.category(character) in CONTROLS
+
+
+def without_controls(value: str) -> str:
+    """`value` with its control characters taken out (white space among them becomes a
+    space): what the voice layer makes of what it heard before a command sees it."""
+    return "".join(" " if c.isspace() else c for c in value
+                   if c.isspace() or not is_control(c))
+
+
 def text(value: Any, what: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """Free text, its white space collapsed; refused if empty, too long, or holding a
+    control character (the voice layer removes them: any left were sent on purpose)."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidText(f"{what} is empty")
     cleaned = " ".join(value.split())
     if len(cleaned) > limit:
         raise InvalidText(f"{what} is longer than {limit} characters")
+    if any(map(is_control, cleaned)):
+        raise InvalidText(f"{what} holds a control character")
     return cleaned
 
 

@@ -4,6 +4,7 @@
 - `serve`: the skill over HTTP (`--production`: gunicorn workers on PostgreSQL)
 - `projector`: follow a PostgreSQL store and keep the views current
 - `rebuild-views`: empty the views and build them again from every event
+- `set-aside list` / `set-aside retry [ID]`: the events the views could not apply
 - `chat`: type what you would say to an Echo
 """
 
@@ -94,6 +95,48 @@ def rebuild_views(args: argparse.Namespace) -> int:
     print(f"small-steps rebuild-views: the views are rebuilt up to event {position:,} "
           f"({time.perf_counter() - began:.1f} s)", flush=True)
     return 0
+
+
+def set_aside(args: argparse.Namespace) -> int:
+    """List the events the views set aside (one line each: id, event class, error
+    class, when; never anyone's data), or apply them again after a fix. Exit 1 when
+    some are still set aside after a retry, 2 when the command could not run."""
+    from datetime import datetime, timezone
+
+    from domain.app import SmallSteps
+    from domain.store import StoreNotReady, StoreSettingError
+
+    command = f"set-aside {args.action}"
+    url = Settings.from_env(_env(args), identity=False).store
+    try:
+        app = SmallSteps.from_store(url, create_tables=False)
+        try:
+            app.check_tables()
+            if args.action == "list":
+                rows = app.views.set_aside_events()
+                cleared = left = 0
+            else:
+                rows = []
+                cleared, left = app.views.retry_set_aside(args.id)
+        finally:
+            app.close()
+    except (StoreSettingError, StoreNotReady) as e:
+        return _fail(command, str(e))
+    except Exception as e:  # noqa: BLE001 - say what went wrong in one line
+        return _fail(command, f"could not reach the set-aside events ({type(e).__name__})")
+    if args.action == "list":
+        for r in rows:
+            at = r["set_aside_at"]
+            when = (datetime.fromtimestamp(at, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                    if at is not None else "-")
+            print(f"{r['notification_id']} {r['topic']} {r['error']} {when}")
+        print(f"small-steps set-aside list: {len(rows)} set aside", flush=True)
+        return 0
+    if args.id is not None and cleared + left == 0:
+        return _fail(command, f"no event {args.id} is set aside")
+    print(f"small-steps set-aside retry: {cleared} applied or gone, {left} still set aside",
+          flush=True)
+    return 1 if left else 0
 
 
 def _store_ready(command: str, url: str) -> int | None:
@@ -218,6 +261,13 @@ def main(argv: list[str] | None = None) -> int:
                                              "every event (progress as it goes)")
     r.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
     r.set_defaults(run=rebuild_views, log="json")
+    a = sub.add_parser("set-aside", help="list the events the views could not apply, "
+                                         "or apply them again after a fix")
+    a.add_argument("action", choices=("list", "retry"))
+    a.add_argument("id", nargs="?", type=int, default=None,
+                   help="retry: only this event (its id in the list)")
+    a.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
+    a.set_defaults(run=set_aside, log="json")
     c = sub.add_parser("chat", help="type what you would say to an Echo")
     c.add_argument("--url", help="a running server's /alexa URL (verification off); "
                                   "default: start one here on a free loopback port")

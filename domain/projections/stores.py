@@ -100,7 +100,7 @@ class ViewsMixin:
         return last.notification_id
 
     def _apply_guarded(self, cur: Any, items: Sequence[tuple[object, Tracking]], *,
-                       savepoints: bool = True) -> None:
+                       savepoints: bool = True) -> set[int]:
         """Apply a batch; if it fails, apply its events one at a time and set aside each
         one that fails, with its error: a view that cannot apply an event never stops
         the events after it, nor the person's command that recorded it.
@@ -110,8 +110,12 @@ class ViewsMixin:
         savepoint; in a command's own transaction (``savepoints=False``: a pipeline,
         where psycopg cannot keep its prepared statements across ROLLBACK TO
         SAVEPOINT) it shows at the commit, and the recorder records the events
-        without the views."""
+        without the views.
+
+        Returns the notification ids set aside. Only the error's class is kept and
+        logged: its message can quote the refused row, a person's words."""
         guard = savepoint if savepoints else no_savepoint
+        failed: set[int] = set()
         try:
             with guard(cur):
                 self.writer.apply(cur, (e for e, _ in items))
@@ -122,13 +126,17 @@ class ViewsMixin:
                     with guard(cur):
                         self.writer.apply(cur, (event,))
                 except Exception as e:  # noqa: BLE001
-                    log.error("views: event %d set aside (%s: %s)", tracking.notification_id,
-                              type(e).__name__, e)
-                    cur.run(f"INSERT INTO {SET_ASIDE} (notification_id, topic, error) "
-                            "VALUES (:n, :t, :e) ON CONFLICT (notification_id) DO UPDATE "
-                            "SET topic = excluded.topic, error = excluded.error",
-                            {"n": tracking.notification_id, "t": type(event).__qualname__,
-                             "e": f"{type(e).__name__}: {e}"[:500]})
+                    n, error = tracking.notification_id, type(e).__name__
+                    log.error("views: event %d set aside (%s)", n, error,
+                              extra={"notification_id": n, "error": error})
+                    cur.run(f"INSERT INTO {SET_ASIDE} (notification_id, topic, error, "
+                            "set_aside_at) VALUES (:n, :t, :e, :at) ON CONFLICT "
+                            "(notification_id) DO UPDATE SET topic = excluded.topic, "
+                            "error = excluded.error, set_aside_at = excluded.set_aside_at",
+                            {"n": n, "t": type(event).__qualname__, "e": error,
+                             "at": time.time()})
+                    failed.add(n)
+        return failed
 
     def recording(self, events: Sequence[object], *, apply: bool = True) -> Recording:
         """What a recorder needs to apply a command's ``events`` to these views inside
@@ -156,6 +164,43 @@ class ViewsMixin:
         with self.reading() as cur:
             return cur.one(f"SELECT COUNT(*) AS n FROM {SET_ASIDE}")["n"]
 
+    def set_aside_events(self) -> list[dict[str, Any]]:
+        """The events the views could not apply, oldest first: notification_id, topic,
+        error (its class) and set_aside_at (wall-clock seconds, None if unknown)."""
+        with self.reading() as cur:
+            return cur.all(f"SELECT notification_id, topic, error, set_aside_at FROM "
+                           f"{SET_ASIDE} ORDER BY notification_id")
+
+    def retry_set_aside(self, notification_id: int | None = None) -> tuple[int, int]:
+        """Apply the set-aside events (or the one named) again, after a fix to a view's
+        code: each that applies now leaves the list, as does one whose event is gone
+        (its person was erased); one that fails again stays, with its new error.
+        Returns (cleared, still set aside).
+
+        They are applied late, after the events that followed them: a fix that
+        changes what a view holds for them is better served by a rebuild."""
+        read_after = self.read_after
+        if read_after is None:
+            raise RuntimeError("these views were not attached to an application's events")
+        where = "" if notification_id is None else " WHERE notification_id = :n"
+        with self.writing() as (cur, _):
+            ids = [r["notification_id"] for r in cur.all(
+                f"SELECT notification_id FROM {SET_ASIDE}{where} ORDER BY notification_id",
+                {"n": notification_id})]
+            items = [item for n in ids for item in read_after(cur, n - 1, 1, n + 1)]
+            failed = self._apply_guarded(cur, items) if items else set()
+            for n in ids:
+                if n not in failed:
+                    cur.run(f"DELETE FROM {SET_ASIDE} WHERE notification_id = :n", {"n": n})
+        return len(ids) - len(failed), len(failed)
+
+    def add_missing_columns(self) -> None:
+        """Give a set-aside table made by an earlier version the columns added since."""
+        with self.writing() as (cur, _):
+            present = {r["name"] for r in cur.all(self._columns_sql, {"t": SET_ASIDE})}
+            for statement in SET_ASIDE_TABLE.added_columns(present):
+                cur.run(statement)
+
     def fill(self, cur: Any, position: int, *, before: int | None = None,
              record: bool = True) -> int:
         """Inside an open ``writing()`` transaction: apply every event after
@@ -166,7 +211,7 @@ class ViewsMixin:
             raise RuntimeError("these views were not attached to an application's events")
         last = None
         while batch := read_after(cur, position, FILL_BATCH, before):
-            self.writer.apply(cur, (e for e, _ in batch))
+            self._apply_guarded(cur, batch)
             last = batch[-1][1]
             position = last.notification_id
         if record and last is not None:
@@ -216,6 +261,8 @@ class Recording:
 
 
 class SQLiteViews(ViewsMixin, SQLiteTrackingRecorder):
+    _columns_sql = "SELECT name FROM pragma_table_info(:t)"
+
     def __init__(self, datastore: Any, **kwargs: Any):
         super().__init__(datastore, **kwargs)
         self.writer = ViewWriter()
@@ -274,6 +321,9 @@ class SQLiteViews(ViewsMixin, SQLiteTrackingRecorder):
 
 
 class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
+    _columns_sql = ("SELECT column_name AS name FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND table_name = :t")
+
     def __init__(self, datastore: Any, **kwargs: Any):
         # One table whoever constructs the views (the application or a runner).
         kwargs["tracking_table_name"] = "smallsteps_views_tracking"

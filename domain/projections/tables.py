@@ -16,13 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-TEXT, INTEGER = "TEXT", "INTEGER"
+TEXT, INTEGER, REAL = "TEXT", "INTEGER", "DOUBLE PRECISION"
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # TEXT or INTEGER: both databases take them as they are
+    type: str  # TEXT, INTEGER or REAL: both databases take them as they are
     not_null: bool = True
     default: str | int | None = None  # what INSERT puts where no value is given
 
@@ -41,6 +41,10 @@ def text(name: str, **options: Any) -> Column:
 
 def integer(name: str, **options: Any) -> Column:
     return Column(name, INTEGER, **options)
+
+
+def real(name: str, **options: Any) -> Column:
+    return Column(name, REAL, **options)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,13 @@ class Table:
                     sql.SQL("UNIQUE " if i.unique else ""), sql.Identifier(i.name), table,
                     sql.SQL(", ").join(map(sql.Identifier, i.columns))))
         return statements
+
+
+    def added_columns(self, present: set[str]) -> list[str]:
+        """ALTER statements adding the columns a table made by an earlier version lacks
+        (nullable ones only: rows it already has get none)."""
+        return [f"ALTER TABLE {self.name} ADD COLUMN {c.ddl()}" for c in self.columns
+                if c.name not in present and not c.not_null]
 
 
 def _literal(value: str | int) -> str:
@@ -214,11 +225,22 @@ VIEWS = (
 # Events the views could not apply, with the error: kept out of the views so that one
 # odd event never stops anyone else's answers, and counted by /healthz until a fixed
 # version's rebuild applies them. Nobody's data (no person), so not one of VIEWS.
+# Only the event's id and class, the error's class and when: never the error's message,
+# which can quote the row the database refused (a person's words).
 SET_ASIDE = Table("ss_set_aside", (
     integer("notification_id"),
     text("topic"),
     text("error"),
+    real("set_aside_at", not_null=False),  # wall-clock seconds; added after the others
 ), key=("notification_id",))
+
+# Who was erased in the last TOMBSTONE_SECONDS (domain/store/erasure.py), and when
+# (wall-clock seconds): a write that began reading before then is refused. Only the
+# person's id, never anything they said; pruned as it ages. Not a view: rebuilds keep it.
+ERASED = Table("ss_erased", (
+    text("person_id", not_null=False),
+    real("erased_at"),
+), key=("person_id",))
 
 BY_NAME = {t.name: t for t in VIEWS}
 VIEW_TABLES = tuple(BY_NAME)
@@ -227,9 +249,9 @@ KEYS = {t.name: t.key for t in VIEWS}
 DEFAULTS = {t.name: t.defaults for t in VIEWS}
 COUNTERS = {t.name: t.counters for t in VIEWS if t.counters}
 # Every CREATE statement for SQLite, tables before their indexes.
-TABLES = tuple(s for t in (*VIEWS, SET_ASIDE) for s in t.sqlite_ddl())
+TABLES = tuple(s for t in (*VIEWS, SET_ASIDE, ERASED) for s in t.sqlite_ddl())
 
 
 def postgres_ddl(schema: str) -> list[Any]:
     """Every CREATE statement for PostgreSQL, in ``schema``."""
-    return [s for t in (*VIEWS, SET_ASIDE) for s in t.postgres_ddl(schema)]
+    return [s for t in (*VIEWS, SET_ASIDE, ERASED) for s in t.postgres_ddl(schema)]

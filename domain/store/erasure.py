@@ -14,11 +14,23 @@ content takes its id (a fixed originator id, not the person's; no timestamp). Th
 POPO recorder numbers notifications by list position, so there each erased event
 is replaced by such a placeholder in place. PostgreSQL takes ids from a sequence
 that never goes back, so it needs none.
+
+Erasure and writes exclude each other, per person, across processes. A command
+loads what it changes and saves later; were the person erased in between, its save
+would store a lone event (version 5 of a week with no version 1) that no load and no
+view can make sense of. So every write carries a `Fence`, checked in its own
+transaction once it holds the lock erasure takes too: each aggregate's new events
+must follow a version still stored, and none of the people they belong to may have
+been erased since the writer began reading (a tombstone in ss_erased, the person's
+id and the time only, kept TOMBSTONE_SECONDS). A write that fails either is refused
+with ``Erased`` and stores nothing. A person who enrols again after the erasure
+began reading after it, so they start afresh at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -26,10 +38,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.utils import register_topic
 
-from domain.projections.tables import VIEW_TABLES
+from domain.errors import Erased
+from domain.projections.tables import ERASED, VIEW_TABLES
 from domain.week import week_aggregate_id
 
 PLACEHOLDER_ID = uuid5(NAMESPACE_URL, "https://small-steps.example/erased")
+# How long a tombstone is kept: far longer than any command runs between its load and
+# its save (a turn is answered within seconds, a lost race retried within ten).
+TOMBSTONE_SECONDS = 15 * 60
 
 
 def _upto(before: int | None) -> int:
@@ -65,6 +81,56 @@ def placeholder_maker(mapper: Any) -> Placeholder:
     return make
 
 
+@dataclass(frozen=True)
+class Fence:
+    """What a write must still find true in its own transaction (see above).
+
+    ``follows``: (aggregate id, the version its new events follow) for each aggregate
+    that was already stored; ``people``: the hex ids of the people whose data the
+    events are; ``since``: when the writer began reading (wall-clock seconds), None
+    when unknown (then only ``follows`` is checked)."""
+
+    follows: tuple[tuple[UUID, int], ...]
+    people: tuple[str, ...]
+    since: float | None
+
+    @classmethod
+    def of(cls, aggregates: Iterable[Any], events: Iterable[Any],
+           since: float | None) -> Fence:
+        first: dict[UUID, int] = {}
+        for e in events:
+            first[e.originator_id] = min(e.originator_version,
+                                         first.get(e.originator_id, e.originator_version))
+        people = {getattr(a, "person_id", a.id).hex for a in aggregates}
+        return cls(tuple((i, v - 1) for i, v in first.items() if v > 1),
+                   tuple(sorted(people)), since)
+
+    def check(self, events_table: str, erased_table: str, *,
+              postgres: bool) -> tuple[str, tuple]:
+        """One statement answering (erased, found): how many of the people were erased
+        since, and how many of the followed versions are stored. The tables are named
+        as the recorder's connection finds them."""
+        mark, params = ("%s" if postgres else "?"), []
+        erased = "0"
+        if self.people and self.since is not None:
+            erased = (f"(SELECT COUNT(*) FROM {erased_table} WHERE person_id IN "
+                      f"({', '.join([mark] * len(self.people))}) AND erased_at >= {mark})")
+            params += [*self.people, self.since]
+        found = "0"
+        if self.follows:
+            found = (f"(SELECT COUNT(*) FROM {events_table} WHERE " + " OR ".join(
+                [f"(originator_id = {mark} AND originator_version = {mark})"] * len(self.follows))
+                + ")")
+            for i, v in self.follows:
+                params += [i if postgres else i.hex, v]
+        return f"SELECT {erased} AS erased, {found} AS found", tuple(params)
+
+    def settle(self, erased: int, found: int) -> None:
+        """Refuse the write (Erased) unless it still holds."""
+        if erased or found < len(self.follows):
+            raise Erased("this person's data was erased while the command was under way")
+
+
 def erase_person(app: Any, pid: UUID) -> tuple[int, int]:
     """Delete every event and snapshot of the person `pid` and of each of their
     weeks, and every view row and kept reply of theirs (see
@@ -93,8 +159,20 @@ def erase_person(app: Any, pid: UUID) -> tuple[int, int]:
                             params)["n"]
             cur.run(f"DELETE FROM {table} WHERE person_id = :p", params)
         app.views.writer.forget_person(pid.hex)
+        leave_tombstone(cur, pid.hex)
     app.replies.forget_person(pid.hex)  # replies kept for retries say what was spoken
+    events_log.after_erasure(app.views.datastore)
     return events, rows
+
+
+def leave_tombstone(cur: Any, person: str) -> None:
+    """Last in the erasure's transaction, so its time is after every load that saw
+    the person (see `Fence`); tombstones past TOMBSTONE_SECONDS go."""
+    now = time.time()
+    cur.run(f"DELETE FROM {ERASED.name} WHERE erased_at < :old", {"old": now - TOMBSTONE_SECONDS})
+    cur.run(f"INSERT INTO {ERASED.name} (person_id, erased_at) VALUES (:p, :t) "
+            "ON CONFLICT (person_id) DO UPDATE SET erased_at = excluded.erased_at",
+            {"p": person, "t": now})
 
 
 # -- SQLite ---------------------------------------------------------------------
@@ -112,6 +190,14 @@ class SQLiteLog:
 
     def lock(self, cur: Any) -> None:
         """Nothing to do: the transaction holds SQLite's write lock already."""
+
+    @staticmethod
+    def after_erasure(datastore: Any) -> None:
+        """Deleted rows were overwritten (secure_delete); their older copies are in the
+        write-ahead log's frames until it is checkpointed and emptied."""
+        from domain.store.sqlite import checkpoint
+
+        checkpoint(datastore)
 
     def notifications_after(self, cur: Any, position: int, limit: int,
                             before: int | None = None) -> list[Notification]:
@@ -173,6 +259,10 @@ class PostgresLog:
         from psycopg.sql import SQL
 
         cur.curs.execute(SQL("LOCK TABLE {}.{} IN EXCLUSIVE MODE").format(*self.events))
+
+    @staticmethod
+    def after_erasure(datastore: Any) -> None:
+        """Nothing to do here: PostgreSQL's dead rows go at its vacuum."""
 
     def notifications_after(self, cur: Any, position: int, limit: int,
                             before: int | None = None) -> list[Notification]:

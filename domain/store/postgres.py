@@ -28,6 +28,7 @@ from eventsourcing.utils import retry
 import psycopg
 from psycopg.pq import TransactionStatus
 
+from domain.projections.tables import ERASED
 from domain.unit import DuplicateDelivery
 
 log = logging.getLogger(__name__)
@@ -57,21 +58,23 @@ class BriefApplicationRecorder(PostgresApplicationRecorder):
     _insert_plain = brief(PostgresApplicationRecorder.insert_events)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], *, views: Any = None,
-                      claim: Any = None, **kwargs: Any) -> Sequence[int] | None:
+                      claim: Any = None, fence: Any = None,
+                      **kwargs: Any) -> Sequence[int] | None:
         """Record events; with ``views`` (``ViewsMixin.recording``), also apply them to
         the views in the same transaction, and with ``claim`` (``Replies.recorded``)
         keep a delivery's key and reply there too: a command's events, their view
-        changes and the reply commit together, once."""
-        if (views is None and claim is None) or not stored_events:
+        changes and the reply commit together, once. With a ``fence``
+        (domain/store/erasure.py), refused (Erased) if the person was erased meanwhile."""
+        if (views is None and claim is None and fence is None) or not stored_events:
             return self._insert_plain(stored_events, **kwargs)
         try:
-            return self._insert_together(stored_events, views, claim)
+            return self._insert_together(stored_events, views, claim, fence)
         except _ViewsRefused:
-            return self._insert_together(stored_events, None, claim)
+            return self._insert_together(stored_events, None, claim, fence)
 
     @brief_method
     def _insert_together(self, stored_events: Sequence[StoredEvent], views: Any,
-                         claim: Any) -> Sequence[int]:
+                         claim: Any, fence: Any = None) -> Sequence[int]:
         """One transaction in three round trips: (1) begin, keep the delivery's key,
         lock the events table (so commits come in notification order), notify,
         insert, and ask for the views' lock and position; (2) read the view rows the
@@ -81,7 +84,9 @@ class BriefApplicationRecorder(PostgresApplicationRecorder):
         (``ViewsMixin``). One that fails in the database shows only at the commit: the
         events are then recorded again without the views, and the projector applies
         them (setting aside what fails): the person's command is never lost to a view.
-        Another delivery's key in the way raises DuplicateDelivery."""
+        Another delivery's key in the way raises DuplicateDelivery. The fence is
+        checked after the insert, which waited for the events table's lock (erasure
+        holds it too), so it reads what erasure committed: Erased if it no longer holds."""
         recorded = False
         with self.datastore.get_connection() as conn:
             try:
@@ -91,9 +96,13 @@ class BriefApplicationRecorder(PostgresApplicationRecorder):
                         for sql, params in claim.statements if claim else ():
                             curs.execute(sql, params, prepare=True)
                         self._insert_stored_events(curs, stored_events)
+                        fenced = conn.cursor().execute(*fence.check(
+                            *self._fenced_tables, postgres=True)) if fence else None
                         held = views.hold(conn) if views is not None else None
                         pipeline.sync()  # a lost race shows here, as an IntegrityError
                         ids = self._fetch_ids_after_insert_events(curs, stored_events)
+                    if fenced is not None:
+                        fence.settle(**fenced.fetchone())
                     recorded = True
                     if views is not None:
                         views.apply(conn, ids, held)
@@ -108,9 +117,16 @@ class BriefApplicationRecorder(PostgresApplicationRecorder):
                 if not recorded or views is None or isinstance(
                         e, (psycopg.OperationalError, psycopg.InterfaceError)):
                     raise
-                log.error("the views could not take a command's events (%s: %s); they are "
-                          "recorded without them, for the projector", type(e).__name__, e)
+                # The class only: the message can quote the refused row (a person's words).
+                log.error("the views could not take a command's events (%s); they are "
+                          "recorded without them, for the projector", type(e).__name__)
         raise _ViewsRefused
+
+    @property
+    def _fenced_tables(self) -> tuple[str, str]:
+        """The events and erasures tables, as a ``Fence`` names them."""
+        schema = self.datastore.schema
+        return f'"{schema}"."{self.events_table_name}"', f'"{schema}".{ERASED.name}'
 
     def select_latest(self, originator_id: Any,
                       snapshots_table: str) -> tuple[list[StoredEvent], list[StoredEvent]]:

@@ -5,8 +5,11 @@ timeout) names each delivery with an opaque key. The first delivery claims the k
 acts, and keeps its reply here; a later delivery of the same key gets that reply
 back instead of acting again; a delivery that arrives while the first is still being
 handled waits for its reply. A claim whose handling failed is released, so a retry
-can act. Replies are kept for KEEP_SECONDS (long enough for any retry the caller
-would still accept), and are erased with the person they belong to.
+can act. A reply is given back only to a delivery for the same person (the caller
+names whose each delivery is). Replies are kept for KEEP_SECONDS (long enough for any
+retry the caller would still accept), cleared out on a schedule (by the first claim
+recorded PRUNE_EVERY seconds after the last clearing, by the application's clock), and
+are erased with the person they belong to.
 
 The table lives beside the views (same SQLite file or PostgreSQL schema) and is
 created by ``SmallSteps.create_tables`` (``small-steps migrate``).
@@ -14,9 +17,8 @@ created by ``SmallSteps.create_tables`` (``small-steps migrate``).
 
 from __future__ import annotations
 
-import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +26,7 @@ from typing import Any
 TABLE = "ss_replies"
 KEEP_SECONDS = 15 * 60
 ABANDONED_SECONDS = 30.0  # a claim this old with no reply was cut off (a worker died)
-PRUNE_CHANCE = 0.02  # a claim in fifty also clears out replies past KEEP_SECONDS
+PRUNE_EVERY = 60.0  # seconds between clearings of replies past KEEP_SECONDS
 
 DDL = ("""CREATE TABLE IF NOT EXISTS {table} (
         reply_key TEXT PRIMARY KEY,
@@ -63,9 +65,13 @@ class StillHandling(RuntimeError):
 
 
 class Replies:
-    def __init__(self, datastore: Any, *, postgres: bool):
+    def __init__(self, datastore: Any, *, postgres: bool,
+                 clock: Callable[[], float] = time.time):
+        """`clock`: seconds, the application's clock (claims' times and their clearing)."""
         self.datastore = datastore
         self.postgres = postgres
+        self.clock = clock
+        self.pruned_at: float | None = None  # when this process last cleared old replies
         self.table = (f'"{datastore.schema}".{TABLE}' if postgres else TABLE)
         self.mark = "%s" if postgres else "?"  # the driver's parameter placeholder
 
@@ -87,27 +93,31 @@ class Replies:
                 claimed = run(
                     f"INSERT INTO {self.table} (reply_key, person_id, claimed_at) "
                     f"VALUES ({self.mark}, {self.mark}, {self.mark}) "
-                    "ON CONFLICT (reply_key) DO NOTHING", (key, person_id, time.time()))
+                    "ON CONFLICT (reply_key) DO NOTHING", (key, person_id, self.clock()))
             if claimed:
                 return Claim(fresh=True)
-            reply = self.earlier(key, wait=wait)
+            reply = self.earlier(key, person_id, wait=wait)
             if reply is not None:
                 return Claim(fresh=False, reply=reply)
             # released after a failure, or abandoned: claim it now
 
-    def earlier(self, key: str, *, wait: float = 4.0) -> str | None:
-        """The reply an earlier delivery of `key` was answered with, or None when
-        there was none (act on it). Waits up to `wait` seconds for a reply still being
-        made; StillHandling if none arrives in time (the caller answers "busy" and the
-        platform retries). A claim left without a reply for ABANDONED_SECONDS was cut
-        off (a worker died): it is dropped, and None says to act."""
+    def earlier(self, key: str, person_id: str | None, *, wait: float = 4.0) -> str | None:
+        """The reply an earlier delivery of `key` for the same person was answered with,
+        or None when there was none (act on it); never another person's. Waits up to
+        `wait` seconds for a reply still being made; StillHandling if none arrives in
+        time (the caller answers "busy" and the platform retries). A claim left without
+        a reply for ABANDONED_SECONDS was cut off (a worker died): it is dropped, and
+        None says to act."""
         deadline = time.monotonic() + wait
         pause = 0.02
         while True:
             with self._cursor() as run:
-                row = run(f"SELECT reply, claimed_at FROM {self.table} "
+                row = run(f"SELECT reply, claimed_at, person_id FROM {self.table} "
                           f"WHERE reply_key = {self.mark}", (key,), fetch=True)
-                if row is not None and row[0] is None and row[1] < time.time() - ABANDONED_SECONDS:
+                if row is not None and row[2] != person_id:
+                    return None  # someone else's: not theirs to hear
+                if row is not None and row[0] is None and \
+                        row[1] < self.clock() - ABANDONED_SECONDS:
                     run(f"DELETE FROM {self.table} WHERE reply_key = {self.mark} "
                         f"AND claimed_at = {self.mark} AND reply IS NULL", (key, row[1]))
                     return None
@@ -124,11 +134,12 @@ class Replies:
         """What a recorder runs, inside the transaction that records a delivery's
         changes, to keep its key (and its reply, when known) with them: a second
         delivery of the same key fails there, on the key (``Recorded.duplicate``)."""
-        now = time.time()
+        now = self.clock()
         statements = [(f"INSERT INTO {self.table} (reply_key, person_id, claimed_at, reply) "
                        f"VALUES ({self.mark}, {self.mark}, {self.mark}, {self.mark})",
                        (key, person_id, now, reply))]
-        if random.random() < PRUNE_CHANCE:
+        if self.pruned_at is None or now - self.pruned_at >= PRUNE_EVERY:
+            self.pruned_at = now  # at worst a clearing is skipped: the next one catches up
             statements.insert(0, (f"DELETE FROM {self.table} WHERE claimed_at < {self.mark}",
                                   (now - KEEP_SECONDS,)))
         return Recorded(key, tuple(statements))

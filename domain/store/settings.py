@@ -46,7 +46,7 @@ def eventsourcing_env(url: str) -> dict[str, str]:
         if not raw or raw == "/":
             raise StoreSettingError("SMALL_STEPS_STORE: a sqlite:/// URL needs a file path")
         path = Path(raw[1:])  # sqlite:///rel/path or sqlite:////abs/path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # only if new: private
         return {**common, "PERSISTENCE_MODULE": SQLITE_MODULE,
                 "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "10"}
     if parsed.scheme in ("postgresql", "postgres"):

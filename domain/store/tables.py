@@ -12,7 +12,7 @@ from typing import Any
 
 from eventsourcing.persistence import OperationalError, ProgrammingError
 
-from domain.projections.tables import SET_ASIDE, VIEW_TABLES
+from domain.projections.tables import ERASED, SET_ASIDE, VIEW_TABLES
 from domain.store.replies import TABLE as REPLIES_TABLE
 from domain.store.settings import StoreNotReady, is_postgres
 
@@ -28,7 +28,7 @@ class Tables:
     @classmethod
     def create_tables(cls, url: str) -> list[str]:
         """Create every table the store needs (events, snapshots, views, tracking,
-        replies); safe to run again. Returns the names of the tables."""
+        set-aside events, erasures, replies); safe to run again. Returns the names of the tables."""
         app = cls.from_store(url, create_tables=True)  # type: ignore[attr-defined]
         try:
             return app.table_names()
@@ -39,7 +39,8 @@ class Tables:
         names = [self.recorder.events_table_name]
         if self.snapshots is not None:
             names.append(self.snapshots.recorder.events_table_name)
-        names += [tracking_table(self.views), *VIEW_TABLES, SET_ASIDE.name, REPLIES_TABLE]
+        names += [tracking_table(self.views), *VIEW_TABLES, SET_ASIDE.name, ERASED.name,
+                  REPLIES_TABLE]
         return names
 
     def check_tables(self) -> None:
@@ -51,7 +52,7 @@ class Tables:
             self.recorder.max_notification_id()
             self.views.position()
             with self.views.reading() as cur:
-                for table in (*VIEW_TABLES, SET_ASIDE.name, REPLIES_TABLE):
+                for table in (*VIEW_TABLES, SET_ASIDE.name, ERASED.name, REPLIES_TABLE):
                     cur.all(f"SELECT 1 FROM {table} LIMIT 0")
         except (ProgrammingError, OperationalError) as e:
             if _is_missing_table(e):

@@ -4,7 +4,7 @@
 library up the way this domain needs it: settings only from what the caller passed
 (never the process environment), how dates, times and snapshots' state are stored,
 an aggregate loaded in one round trip, a command's events applied to the views in the
-transaction that records them, and a snapshot that fails never failing a command.
+transaction that records them (and refused there if the person was erased meanwhile), and a snapshot that fails never failing a command.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from eventsourcing.persistence import JSONTranscoder
 from eventsourcing.utils import Environment
 
 from domain.catalogue import Activity
+from domain.store.erasure import Fence
 from domain.store.postgres import LeanRepository
 from domain.transcodings import DataclassAsDict, DateAsISO, TimeAsISO, TupleAsList
+from domain.unit import READING_SINCE
 from domain.week import Step
 
 log = logging.getLogger(__name__)
@@ -59,9 +61,15 @@ class Wiring:
     def _record(self, processing_event: Any) -> Any:
         """Record a command's events and, in the same transaction, apply them to the
         views (``ViewsMixin.recording``): one commit for both, and the person's next
-        query finds the views current without applying anyone's events."""
-        processing_event.saved_kwargs["views"] = self.views.recording(
-            processing_event.events, apply=self.sync_views)
+        query finds the views current without applying anyone's events.
+
+        And the write's `Fence`: refused if its person was erased since the command
+        (or the turn's unit) began reading (domain/store/erasure.py)."""
+        kwargs = processing_event.saved_kwargs
+        kwargs["views"] = self.views.recording(processing_event.events, apply=self.sync_views)
+        since = kwargs.pop("since", None) or READING_SINCE.get()
+        kwargs["fence"] = Fence.of(processing_event.aggregates.values(),
+                                   processing_event.events, since)
         return super()._record(processing_event)  # type: ignore[misc]
 
     def _take_snapshots(self, processing_event: Any) -> None:

@@ -23,6 +23,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
+from domain.validation import without_controls
 from skill.conversation.context import CTX, RequestContext
 from skill.conversation.states import (
     ENDED, REASKED, SAFETY_STATES, DialogState, policy,
@@ -38,6 +39,9 @@ ASKED = "asked"  # the speech key of the last open turn (the question now open)
 CRISIS = "crisis"
 NOT_FOLLOWED = "not_followed"  # the open question asked again, not understood, this often
 NOT_FOLLOWED_LIMIT = 3  # the third time in a row ends the session kindly instead
+# The most of a slot's value a handler sees: more than any text the domain keeps (the
+# domain refuses what is too long; a body of Alexa's size could carry far more).
+MAX_HEARD_CHARS = 200
 
 
 class Turn:
@@ -57,10 +61,14 @@ class Turn:
         return self.hi.request_envelope.request.intent
 
     def slot_value(self, name: str) -> str | None:
-        """What was heard in a slot, as said (None when empty)."""
+        """What was heard in a slot, as said (None when empty), cleaned at the edge:
+        control characters out (the domain refuses them) and at most MAX_HEARD_CHARS."""
         slot = (self.intent.slots or {}).get(name) if self.intent else None
         value = slot.value if slot is not None else None
-        return value.strip() if isinstance(value, str) and value.strip() else None
+        if not isinstance(value, str):
+            return None
+        value = without_controls(value[:MAX_HEARD_CHARS]).strip()
+        return value or None
 
     def slot_id(self, name: str) -> str | None:
         """The canonical id a custom slot resolved to, if it matched."""

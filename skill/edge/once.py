@@ -2,8 +2,9 @@
 
 Alexa retries a request whose response did not arrive in time, with the same request
 id. `OnceSkill` handles each turn in a unit of work (domain/unit.py): what the turn
-changes is recorded at its end together with its reply, under the request id (a
-keyed hash, never the raw id), in one transaction. So a repeat that arrives after
+changes is recorded at its end together with its reply, under the request id and the
+person (a keyed hash, never the raw ids), in one transaction; a reply is given back only
+to the same person. So a repeat that arrives after
 the first was recorded is answered with the kept reply and stores nothing; a repeat
 handled at the same time as the first loses at the commit, on the key, records
 nothing, and answers with the first's reply; one that arrives while a first turn
@@ -75,10 +76,13 @@ class OnceSkill(CustomSkill):
         if not request_id or _only_reads(request_envelope):
             return super().invoke(request_envelope, context)
         app = self.services.app
-        key = self.services.identity.key("request", request_id)
         try:
             who = identify(request_envelope, self.services.identity)
-            earlier = app.replies.earlier(key)
+            person = person_id(who.key).hex if who else None
+            # Whose it is is part of the key: a request id another person's request
+            # carried (by chance or on purpose) never finds their reply.
+            key = self.services.identity.key("request", f"{person}:{request_id}")
+            earlier = app.replies.earlier(key, person)
         except StillHandling:
             raise
         except Exception as e:  # noqa: BLE001 - the store is down: say sorry, store nothing
@@ -87,7 +91,6 @@ class OnceSkill(CustomSkill):
             return apology(request_envelope)
         if earlier is not None:
             return self._repeat(earlier)
-        person = person_id(who.key).hex if who else None
         session = request_envelope.session
         # Handlers change the session's attributes in place: each attempt starts anew.
         attributes = copy.deepcopy(session.attributes) if session is not None else None
@@ -99,7 +102,7 @@ class OnceSkill(CustomSkill):
             try:
                 return self._once(request_envelope, context, key, person)
             except DuplicateDelivery:
-                earlier = app.replies.earlier(key)
+                earlier = app.replies.earlier(key, person)
                 if earlier is not None:
                     return self._repeat(earlier)
                 # the other delivery's turn was dropped meanwhile: act on it after all

@@ -244,7 +244,10 @@ def create_app(
         except Exception as e:  # noqa: BLE001
             log.warning("health check: store unavailable (%s)", type(e).__name__)
             return _error(503, "store unavailable")
-        return jsonify({"status": "ok", "store": settings.store.split(":", 1)[0],
+        # Degraded, still 200: the skill answers everyone; an operator looks at the
+        # events the views set aside (infra/RUNBOOK.md, "What /healthz says").
+        return jsonify({"status": "degraded" if status["set_aside"] else "ok",
+                        "store": settings.store.split(":", 1)[0],
                         "events": status["head"],
                         "projection_lag": max(0, status["head"] - status["position"]),
                         "set_aside": status["set_aside"]})

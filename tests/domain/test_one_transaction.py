@@ -89,7 +89,8 @@ def test_a_view_that_fails_sets_the_event_aside_and_the_command_stands(store, cl
         assert app.views.set_aside() == 1
         with app.views.reading() as cur:
             [row] = cur.all(f"SELECT * FROM {SET_ASIDE}")
-        assert row["topic"] == "Week.StepNotDone" and "a bug in the views" in row["error"]
+        # The error's class only: its message could quote a person's words.
+        assert (row["topic"], row["error"]) == ("Week.StepNotDone", "KeyError")
         head, position = app.progress()
         assert position == head  # nobody waits for the set-aside event
         app.rate_mood("di", 6)  # another person's command and query go on

@@ -100,3 +100,24 @@ def test_a_turn_that_loses_a_race_at_its_commit_is_acted_again(speaker: Speaker,
     done = [s for s in app.today(person).steps if s.status == "done"]
     assert [s.activity_id for s in done] == ["walk-around-block"]  # once
     assert _count(app, "ss_replies") >= 1
+
+
+def test_a_request_id_another_person_sends_never_gets_their_reply(speaker: Speaker,
+                                                                  server, clock) -> None:
+    url, app = server[0] + "/alexa", server[1]
+    speaker.launch()
+    speaker.say(I.NO)
+    mine = speaker.device.intent(I.LOG_DONE, {"activity": activity("went for a walk",
+                                                                    "walk-around-block")})
+    first = post(url, json.dumps(mine).encode())
+    assert spoken_text(first[1]).startswith("You walked around the block.")
+    other = Speaker(server[0], clock, locale="en-GB", user_id="amzn1.ask.account.OTHER",
+                    device_id="amzn1.ask.device.OTHER")
+    theirs = other.device.intent(I.RATE_MOOD, {"mood": "four"})
+    theirs["request"]["requestId"] = mine["request"]["requestId"]
+    status, body = post(url, json.dumps(theirs).encode())
+    assert status == 200 and body != first[1]
+    assert "walked" not in spoken_text(body) and "4" in spoken_text(body)
+    assert app.week(_key(server, other)).mood_count == 1
+    # The first person's retry still gets their own reply.
+    assert post(url, json.dumps(mine).encode()) == first

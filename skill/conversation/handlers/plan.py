@@ -8,8 +8,9 @@ from datetime import date, time, timedelta
 from ask_sdk_model import Intent, Response, Slot
 from ask_sdk_model.dialog import ElicitSlotDirective
 
+from domain import validation as valid
 from domain.clock import week_days
-from domain.errors import DailyCapReached, NoStepToLog, StepAlreadyDone, UnknownStep
+from domain.errors import DailyCapReached, InvalidDate, NoStepToLog, StepAlreadyDone, UnknownStep
 from domain.vocabulary import PARTS_OF_DAY
 from skill.conversation.base import IntentHandler, Turn, answers
 from skill.conversation.handlers.today import find_step, step_fields, target_step
@@ -23,21 +24,26 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})(-WE)?$")
 
 def parse_date(value: str | None, today: date) -> date | None:
     """An AMAZON.DATE value as one day: a date; a week (its first day still to come, or
-    its Saturday for a weekend); "PRESENT_REF" is today. Anything vaguer is None."""
+    its Saturday for a weekend); "PRESENT_REF" is today. Anything vaguer, or outside the
+    days the domain takes (the year 2100, 9999), is None: the person is asked again."""
     if not value:
         return None
     if value == "PRESENT_REF":
         return today
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        pass
+        day = _week_day(value, today)
+    return day if day is not None and valid.is_sane_day(day) else None
+
+
+def _week_day(value: str, today: date) -> date | None:
     match = _WEEK.match(value)
     if match is None:
         return None
     try:
-        first, _ = week_days(f"{match.group(1)}-W{match.group(2)}")
-    except ValueError:
+        first, _ = week_days(valid.iso_week(f"{match.group(1)}-W{match.group(2)}"))
+    except InvalidDate:
         return None
     if match.group(3):
         return max(first + timedelta(days=5), today)
