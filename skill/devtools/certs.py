@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from skill.edge.verification import cert_cache_path
+from skill.edge.verification import cert_cache_path, check_cert_url
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 ALEXA_SAN = "echo-api.amazon.com"
@@ -208,7 +208,7 @@ def envelope(skill_id: str, timestamp: datetime, request_type: str = "LaunchRequ
 
 def write_cert_cache(cache_dir: Path, url: str = CERT_URL, signing: Chain | None = None) -> Path:
     """Put a chain in a verifier's disk cache as if it had been fetched from `url`."""
-    path = cert_cache_path(cache_dir, url)
+    path = cert_cache_path(cache_dir, check_cert_url(url))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes((signing or chain()).pem())
     return path
