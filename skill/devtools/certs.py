@@ -57,11 +57,26 @@ class Chain:
         certificates = (self.leaf, self.intermediate)
         return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certificates)
 
+    def __reduce__(self) -> tuple:
+        """Pickled as PEM, so a worker process can sign with it (keys do not pickle)."""
+        certificates = b"".join(c.public_bytes(serialization.Encoding.PEM)
+                                for c in (self.leaf, self.intermediate, self.root))
+        key = self.key.private_bytes(serialization.Encoding.PEM,
+                                     serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption())
+        return _chain_from_pem, (certificates, key)
+
     def der(self) -> tuple[bytes, list[bytes]]:
         """(leaf, [intermediate]) as DER, the form certvalidator's API takes."""
         return self.leaf.public_bytes(serialization.Encoding.DER), [
             self.intermediate.public_bytes(serialization.Encoding.DER)
         ]
+
+
+def _chain_from_pem(certificates: bytes, key: bytes) -> Chain:
+    leaf, intermediate_, root_ = x509.load_pem_x509_certificates(certificates)
+    return Chain(leaf, serialization.load_pem_private_key(key, password=None),
+                 intermediate_, root_)
 
 
 @functools.cache

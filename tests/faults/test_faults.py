@@ -76,9 +76,10 @@ def _pending(body: dict[str, Any]) -> str | None:
 # -- four processes, one person ----------------------------------------------------------
 
 
-def _done_and_mood(base: str, rounds: int, go: Any, results: Any) -> None:
+def _done_and_mood(base: str, signer: stack.Signer, rounds: int, go: Any,
+                   results: Any) -> None:
     """One Echo: `rounds` times "I played my favourite song", then a mood."""
-    client, device, problems = Client(base, timeout=30), _device(), []
+    client, device, problems = Client(base, signer, timeout=30), _device(), []
     go.wait()
     try:
         for i in range(rounds):
@@ -104,10 +105,12 @@ def _done_and_mood(base: str, rounds: int, go: Any, results: Any) -> None:
 def test_four_processes_log_done_and_mood_for_one_person_at_once(store: str,
                                                                  tmp_path: Path) -> None:
     processes, rounds = 4, 250
-    with stack.production_server(store, tmp_path / "web.log", workers=2, threads=4) as base:
+    signer = stack.Signer(tmp_path / "trust")
+    with stack.production_server(store, tmp_path / "web.log", workers=2, threads=4,
+                                 env=signer.env) as base:
         ctx = mp.get_context("spawn")
         go, results = ctx.Event(), ctx.Queue()
-        workers = [ctx.Process(target=_done_and_mood, args=(base, rounds, go, results))
+        workers = [ctx.Process(target=_done_and_mood, args=(base, signer, rounds, go, results))
                    for _ in range(processes)]
         for w in workers:
             w.start()
@@ -302,12 +305,12 @@ def cluster() -> Iterator[stack.PrivateCluster]:
         pg.close()
 
 
-def _talk(base: str, user: str) -> tuple[int, str, float]:
+def _talk(base: str, signer: stack.Signer, user: str) -> tuple[int, str, float]:
     """One 'I did it' turn from a fresh session: (status, words, seconds)."""
     device = _device(user)
     began = time.monotonic()
     try:
-        status, body = Client(base, timeout=10).post(
+        status, body = Client(base, signer, timeout=10).post(
             device.intent("LogDoneIntent", {"activity": SONG}))
     except OSError as e:
         return -1, type(e).__name__, time.monotonic() - began
@@ -318,9 +321,10 @@ def test_postgres_restarting_under_the_server(cluster: stack.PrivateCluster,
                                               tmp_path: Path) -> None:
     store = f"{cluster.url}?schema=small_steps"
     stack.migrate(store)
-    with stack.production_server(store, tmp_path / "web.log") as base, \
+    signer = stack.Signer(tmp_path / "trust")
+    with stack.production_server(store, tmp_path / "web.log", env=signer.env) as base, \
             stack.projector(store, tmp_path / "projector.log") as follower:
-        before = [_talk(base, f"amzn1.ask.account.BEFORE-{i}") for i in range(6)]
+        before = [_talk(base, signer, f"amzn1.ask.account.BEFORE-{i}") for i in range(6)]
         assert all(s == 200 and w.startswith("You played your favourite song")
                    for s, w, _ in before), before
         committed = _events(store)
@@ -328,7 +332,8 @@ def test_postgres_restarting_under_the_server(cluster: stack.PrivateCluster,
         cluster.stop("immediate")  # a crash, as far as the server can tell
         during: list[tuple[int, str, float]] = []
         with ThreadPoolExecutor(6) as pool:
-            during += pool.map(lambda i: _talk(base, f"amzn1.ask.account.DURING-{i}"), range(12))
+            during += pool.map(lambda i: _talk(base, signer, f"amzn1.ask.account.DURING-{i}"),
+                               range(12))
         health = stack.get_json(base + "/healthz", timeout=6)[0]
         cluster.start()
 
@@ -339,7 +344,7 @@ def test_postgres_restarting_under_the_server(cluster: stack.PrivateCluster,
 
         # Back without restarting anything: the same workers answer again.
         def served() -> bool:
-            status, words, _ = _talk(base, "amzn1.ask.account.AFTER")
+            status, words, _ = _talk(base, signer, "amzn1.ask.account.AFTER")
             return status == 200 and words.startswith("You played your favourite song")
 
         stack.wait_until(served, 60, "the server to use the restarted database", pause=0.5)
