@@ -4,17 +4,23 @@ PY = $(VENV)/bin/python
 SMALL_STEPS_TEST_PG ?= postgresql://postgres@127.0.0.1:5432/small_steps_test
 export SMALL_STEPS_TEST_PG
 
-.PHONY: venv postgres node infra-tools run chat test test-fast bench bench-load bench-projections nlu-report clean
+.PHONY: venv lock postgres node infra-tools run chat test test-fast bench bench-load bench-projections nlu-report clean
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Exactly what requirements.lock pins, each file checked against its hash; then the
+# project itself, built by the locked setuptools.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || { echo "==> creating virtualenv $(VENV)"; $(PYTHON) -m venv $(VENV); }
-	@echo "==> upgrading pip"
-	@$(PY) -m pip install --quiet --upgrade pip
-	@echo "==> installing Python dependencies"
-	$(PY) -m pip install -e '.[test]'
+	@echo "==> installing the locked Python dependencies (requirements.lock)"
+	$(PY) -m pip install --require-hashes -r requirements.lock
+	@echo "==> installing the project"
+	$(PY) -m pip install --no-deps --no-build-isolation -e .
 	@touch $@
+
+# After changing a dependency in pyproject.toml: resolve and pin everything again.
+lock:
+	PYTHON=$(PYTHON) scripts/lock.sh
 
 postgres:
 	scripts/ensure-postgres.sh

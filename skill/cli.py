@@ -170,6 +170,7 @@ def serve(args: argparse.Namespace) -> int:
         log.warning("%s is not set: every request will be refused until it names your "
                     "skill's id", ENV_SKILL_ID)
     if args.production:
+        settings.check_production()
         if not is_postgres(eventsourcing_env(settings.store)):
             return _fail("serve", f"--production serves a PostgreSQL store ({ENV_STORE}="
                                   "postgresql://…); SQLite is for one process on one machine")

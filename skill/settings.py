@@ -161,6 +161,14 @@ class Settings:
                 f"{ENV_VERIFY}=false is for local testing only: it is refused unless the "
                 f"server binds to a loopback address (this one binds to {self.host})")
 
+    def check_production(self) -> None:
+        """Production serves real people behind nginx, on loopback, where the rule above
+        would let it run unverified: it refuses that outright."""
+        if not self.verify_requests:
+            raise SettingsError(
+                f"{ENV_VERIFY}=false is refused in production: `serve --production` always "
+                f"verifies that requests come from Alexa (remove the setting, or set it true)")
+
     def describe(self) -> str:
         return (f"store={_redact(self.store)} verify_requests={self.verify_requests} "
                 f"skill_ids={len(self.skill_ids)} host={self.host} port={self.port}")

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from skill.edge.verification import cert_cache_path
+from skill.edge.verification import cert_cache_path, check_cert_url
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 ALEXA_SAN = "echo-api.amazon.com"
@@ -57,11 +57,26 @@ class Chain:
         certificates = (self.leaf, self.intermediate)
         return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certificates)
 
+    def __reduce__(self) -> tuple:
+        """Pickled as PEM, so a worker process can sign with it (keys do not pickle)."""
+        certificates = b"".join(c.public_bytes(serialization.Encoding.PEM)
+                                for c in (self.leaf, self.intermediate, self.root))
+        key = self.key.private_bytes(serialization.Encoding.PEM,
+                                     serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption())
+        return _chain_from_pem, (certificates, key)
+
     def der(self) -> tuple[bytes, list[bytes]]:
         """(leaf, [intermediate]) as DER, the form certvalidator's API takes."""
         return self.leaf.public_bytes(serialization.Encoding.DER), [
             self.intermediate.public_bytes(serialization.Encoding.DER)
         ]
+
+
+def _chain_from_pem(certificates: bytes, key: bytes) -> Chain:
+    leaf, intermediate_, root_ = x509.load_pem_x509_certificates(certificates)
+    return Chain(leaf, serialization.load_pem_private_key(key, password=None),
+                 intermediate_, root_)
 
 
 @functools.cache
@@ -208,7 +223,7 @@ def envelope(skill_id: str, timestamp: datetime, request_type: str = "LaunchRequ
 
 def write_cert_cache(cache_dir: Path, url: str = CERT_URL, signing: Chain | None = None) -> Path:
     """Put a chain in a verifier's disk cache as if it had been fetched from `url`."""
-    path = cert_cache_path(cache_dir, url)
+    path = cert_cache_path(cache_dir, check_cert_url(url))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes((signing or chain()).pem())
     return path

@@ -145,7 +145,6 @@ def base_env(store: str, extra: dict[str, str] | None = None) -> dict[str, str]:
         ENV_STORE: store,
         ENV_SKILL_ID: SKILL_ID,
         ENV_IDENTITY_KEY: "stack-identity-key",
-        ENV_VERIFY: "false",
         "PYTHONUNBUFFERED": "1",
     })
     env.update(extra or {})
@@ -158,7 +157,8 @@ def production_server(store: str, log_path: Path, *, workers: int = 2, threads: 
                       command: list[str] | None = None) -> Iterator[str]:
     """`small-steps serve --production` on a free loopback port; yields its base URL
     once it answers and (for Small Steps itself) every worker has its app ready, so
-    that what a test does next meets the whole server, not one still booting."""
+    that what a test does next meets the whole server, not one still booting.
+    Production always verifies requests: pass a `Signer`'s env and sign with it."""
     port = free_port()
     argv = command or [SMALL_STEPS, "serve", "--production"]
     argv = [*argv, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),

@@ -27,9 +27,9 @@ import random
 import time
 from typing import Any
 
+from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.skill import CustomSkill, SkillConfiguration
-from ask_sdk_model import RequestEnvelope, Response, ResponseEnvelope
-from ask_sdk_model.ui import SsmlOutputSpeech
+from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from eventsourcing.persistence import IntegrityError
 
 from domain.person import person_id
@@ -60,10 +60,11 @@ def _only_reads(envelope: RequestEnvelope) -> bool:
 
 def apology(envelope: RequestEnvelope) -> ResponseEnvelope:
     """The catch-all's words (skill/conversation/handlers/errors.py), for when no
-    handler can run."""
+    handler can run: built as the handlers' replies are, so the speech is SSML under
+    <speak> (Alexa rejects anything else, and the person would hear its generic error)."""
     said = speech_for(getattr(envelope.request, "locale", None)).turn("error")
-    return ResponseEnvelope(version="1.0", session_attributes={}, response=Response(
-        output_speech=SsmlOutputSpeech(ssml=said.ssml), should_end_session=True))
+    response = ResponseFactory().speak(said.ssml).set_should_end_session(True).response
+    return ResponseEnvelope(version="1.0", session_attributes={}, response=response)
 
 
 class OnceSkill(CustomSkill):

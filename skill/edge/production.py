@@ -21,7 +21,8 @@ from skill.settings import Settings
 class ProductionServer(BaseApplication):
     def __init__(self, settings: Settings, loader: Callable[[], Any] | None = None):
         """`loader` builds another WSGI app under the same configuration (the load
-        benchmark's hello-world baseline); by default the skill's."""
+        benchmark's hello-world baseline); by default the skill's. Never unverified."""
+        settings.check_production()
         self.settings = settings
         self.log_level = settings.log_level
         self.loader = loader

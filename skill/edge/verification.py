@@ -1,9 +1,10 @@
 """Is this HTTP request really from Alexa? The checks Amazon requires of a skill web service.
 
 `AlexaRequestVerifier.verify(headers, body)` checks, in order: the certificate chain
-URL, the chain itself (fetched once per URL, cached in memory and optionally on disk,
-validated whenever it is loaded), the body's `Signature-256`, the JSON envelope, its
-timestamp and its skill id. It returns the parsed envelope or raises VerificationError
+URL, the chain itself (fetched once per normalised URL, cached in memory and optionally
+on disk, a bounded number of each, validated whenever it is loaded and fetched again
+once when a cached copy no longer validates), the body's `Signature-256`, the JSON
+envelope, its timestamp and its skill id. It returns the parsed envelope or raises VerificationError
 with a short stable `reason`. Messages never carry the body or any Alexa id.
 `sdk_verifier()` plugs a verifier into flask-ask-sdk.
 """
@@ -22,12 +23,13 @@ import posixpath
 import tempfile
 import threading
 import urllib.request
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -54,6 +56,9 @@ SKILL_EVENT_PREFIX = "AlexaSkillEvent."
 SKILL_EVENT_TOLERANCE = timedelta(hours=1)
 FETCH_TIMEOUT_SECONDS = 5
 MAX_CHAIN_BYTES = 64 * 1024
+# Alexa signs with one chain at a time (two around a renewal): a few cached chains are
+# plenty, and anyone sending many certificate URLs cannot grow memory or the disk cache.
+MAX_CACHED_CHAINS = 8
 
 Reason = Literal[
     "bad_cert_url",
@@ -103,12 +108,19 @@ def fetch_url(url: str) -> bytes:
 
 
 def cert_cache_path(cache_dir: Path, url: str) -> Path:
-    """Where the disk cache keeps the chain fetched from `url`."""
+    """Where the disk cache keeps the chain fetched from `url` (normalised by
+    check_cert_url)."""
     return cache_dir / f"{hashlib.sha256(url.encode()).hexdigest()}.pem"
 
 
 def check_cert_url(url: str | None) -> str:
-    """The URL, if Alexa could have sent it: https://s3.amazonaws.com[:443]/echo.api/…"""
+    """The URL normalised, if Alexa could have sent it: https://s3.amazonaws.com[:443]/echo.api/…
+
+    Normalised, one chain has one URL, whatever the request adds to it (a fragment, a
+    query, user info, the port 443, dot segments, escapes, the case of the scheme and
+    host), so no request can make the verifier fetch or keep the same chain twice. The
+    normalised URL is built only from the parts checked here, so it passes these checks.
+    """
     if not url:
         raise VerificationError("bad_cert_url", f"missing {CERT_URL_HEADER} header")
     try:
@@ -120,11 +132,12 @@ def check_cert_url(url: str | None) -> str:
         raise _bad_url("is not https")
     if parts.hostname != CERT_URL_HOST:
         raise _bad_url(f"host is not {CERT_URL_HOST}")
-    if not posixpath.normpath(unquote(parts.path)).startswith(CERT_URL_PATH_PREFIX):
+    path = posixpath.normpath(unquote(parts.path))
+    if not path.startswith(CERT_URL_PATH_PREFIX):
         raise _bad_url(f"path is not under {CERT_URL_PATH_PREFIX}")
     if port is not None and port != CERT_URL_PORT:
         raise _bad_url(f"port is not {CERT_URL_PORT}")
-    return url
+    return f"https://{CERT_URL_HOST}{quote(path)}"
 
 
 def _bad_url(why: str) -> VerificationError:
@@ -149,7 +162,7 @@ class AlexaRequestVerifier:
         self._fetch = fetch
         self._clock = clock if clock is not None else SystemClock()
         self._cache_dir = Path(cert_cache_dir) if cert_cache_dir is not None else None
-        self._keys: dict[str, _SigningKey] = {}
+        self._keys: OrderedDict[str, _SigningKey] = OrderedDict()  # least recently used first
         self._lock = threading.Lock()
 
     @classmethod
@@ -197,25 +210,43 @@ class AlexaRequestVerifier:
         self._check_skill_id(envelope)
         return envelope
 
+    @property
+    def cached_chains(self) -> int:
+        """How many validated chains are kept in memory (at most MAX_CACHED_CHAINS)."""
+        with self._lock:
+            return len(self._keys)
+
     def _signing_key(self, url: str, now: datetime) -> _SigningKey:
         with self._lock:
             key = self._keys.get(url)
+            if key is not None:
+                self._keys.move_to_end(url)
         if key is not None and key.usable_at(now):
             return key
         key = self._load_signing_key(url, now)
         with self._lock:
             self._keys[url] = key
+            self._keys.move_to_end(url)
+            while len(self._keys) > MAX_CACHED_CHAINS:
+                self._keys.popitem(last=False)
         return key
 
     def _load_signing_key(self, url: str, now: datetime) -> _SigningKey:
+        """The chain kept on disk, if it still validates; else fetched, once."""
         path = cert_cache_path(self._cache_dir, url) if self._cache_dir else None
         cached = _read_if_present(path) if path else None
         if cached is not None:
-            return self._validate_chain(cached, now)
+            try:
+                return self._validate_chain(cached, now)
+            except VerificationError as e:
+                # Renewed at the same URL, say: what was kept is never refused forever.
+                log.info("a cached certificate chain no longer validates (%s): fetching it "
+                         "again", e.reason)
         pem = self._download(url)
         key = self._validate_chain(pem, now)
         if path:
             _write_atomically(path, pem)
+            _prune(path.parent, keep=MAX_CACHED_CHAINS)
         return key
 
     def _download(self, url: str) -> bytes:
@@ -267,15 +298,26 @@ def _read_if_present(path: Path) -> bytes | None:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Best effort: a chain that cannot be cached on disk is still used."""
+    """Best effort: a chain that cannot be cached on disk is still used. The folder is
+    made 0700 and the file 0600 (mkstemp's mode): only the service reads what it trusts."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as file:
             file.write(data)
         os.replace(temporary, path)
     except OSError as e:
         log.warning("could not cache a certificate chain in %s: %s", path.parent, e)
+
+
+def _prune(cache_dir: Path, keep: int) -> None:
+    """Best effort: the `keep` most recently written chains stay on disk."""
+    try:
+        files = sorted(cache_dir.glob("*.pem"), key=lambda f: f.stat().st_mtime_ns)
+        for stale in files[:-keep]:
+            stale.unlink(missing_ok=True)
+    except OSError as e:
+        log.warning("could not prune the certificate cache in %s: %s", cache_dir, e)
 
 
 def _dns_names(certificate: x509.Certificate) -> list[str]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,6 +34,7 @@ import pytest
 
 from skill.speech import Speech, speech_for
 from tests.e2e.harness import REPO_ROOT, drive
+from tests.replies import check_response, plain
 
 LONDON = ZoneInfo("Europe/London")
 MIDNIGHT_MARGIN_S = 90  # a conversation takes a few seconds; never let it straddle midnight
@@ -77,15 +77,6 @@ class Reply:
         return f"{self.said!r:<58} -> {what:<22} -> {self.text[:60]!r} [{state}]"
 
 
-def plain(ssml: str | None) -> str | None:
-    """The words of an SSML <speak> element (which must be well-formed)."""
-    if ssml is None:
-        return None
-    root = ET.fromstring(ssml)
-    assert root.tag == "speak", ssml
-    return " ".join("".join(root.itertext()).split())
-
-
 def said_of(step: dict) -> str:
     if step.get("launch"):
         return "(open Small Steps)"
@@ -98,6 +89,7 @@ def talk(url: str, locale: str, steps: list[dict]) -> list[Reply]:
     replies = []
     for record in transcript:
         request, response = record["request"], record["response"]
+        check_response(record["rawResponse"])  # the reply as the server sent it
         replies.append(Reply(
             said=said_of(record["step"]), via=record["via"], request_type=request["type"],
             intent=request.get("intent"), slots=request.get("slots") or {},

@@ -26,11 +26,11 @@ from domain.projections.views import rows_snapshot
 from skill.devtools import stack
 from skill.devtools.envelopes import Device, SlotValue, spoken_text
 from skill.speech import speech_for
+from tests.replies import check_if_reply, said
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-APOLOGY = spoken_text({"response": {"outputSpeech": {
-    "ssml": speech_for("en-GB").turn("error").ssml}}})
+APOLOGY = speech_for("en-GB").turn("error").text
 SONG = SlotValue("played my favourite song", "favourite-song", "ActivityType")
 USER = "amzn1.ask.account.FAULTS-SAME-PERSON"
 
@@ -53,6 +53,14 @@ def _count(store: str, sql: str) -> int:
     return _query(store, sql)[0][0]
 
 
+class Client(stack.Client):
+    """The production stack's client, every skill reply checked (tests/replies.py)."""
+
+    def post(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+        status, body = super().post(*args, **kwargs)
+        return status, check_if_reply(body)
+
+
 def _events(store: str) -> int:
     return _count(store, "SELECT count(*) FROM smallsteps_events")
 
@@ -68,34 +76,41 @@ def _pending(body: dict[str, Any]) -> str | None:
 # -- four processes, one person ----------------------------------------------------------
 
 
-def _done_and_mood(base: str, rounds: int, go: Any, results: Any) -> None:
+def _done_and_mood(base: str, signer: stack.Signer, rounds: int, go: Any,
+                   results: Any) -> None:
     """One Echo: `rounds` times "I played my favourite song", then a mood."""
-    client, device, problems = stack.Client(base, timeout=30), _device(), []
+    client, device, problems = Client(base, signer, timeout=30), _device(), []
     go.wait()
-    for i in range(rounds):
-        device.session_id = None
-        status, body = client.post(device.intent("LogDoneIntent", {"activity": SONG}))
-        device.after(body)
-        if status != 200 or _pending(body) != "mood_after":
-            problems.append(f"done {i}: {status} {spoken_text(body)[:80]}")
-            continue
-        mood = i % 11
-        status, body = client.post(device.intent("RateMoodIntent", {"mood": str(mood)}))
-        # a low mood (3 or below) is met warmly and asks nothing more of a pleasure step
-        wanted = "rate_enjoyment" if mood > 3 else None
-        if status != 200 or _pending(body) != wanted:
-            problems.append(f"mood {i}: {status} {spoken_text(body)[:80]}")
-    client.close()
-    results.put(problems)
+    try:
+        for i in range(rounds):
+            device.session_id = None
+            status, body = client.post(device.intent("LogDoneIntent", {"activity": SONG}))
+            device.after(body)
+            if status != 200 or _pending(body) != "mood_after":
+                problems.append(f"done {i}: {status} {spoken_text(body)[:80]}")
+                continue
+            mood = i % 11
+            status, body = client.post(device.intent("RateMoodIntent", {"mood": str(mood)}))
+            # a low mood (3 or below) is met warmly and asks nothing more of a pleasure step
+            wanted = "rate_enjoyment" if mood > 3 else None
+            if status != 200 or _pending(body) != wanted:
+                problems.append(f"mood {i}: {status} {spoken_text(body)[:80]}")
+    except AssertionError as e:  # a reply that breaks the rules (tests/replies.py)
+        problems.append(str(e)[:200])
+    finally:
+        client.close()
+        results.put(problems)
 
 
 def test_four_processes_log_done_and_mood_for_one_person_at_once(store: str,
                                                                  tmp_path: Path) -> None:
     processes, rounds = 4, 250
-    with stack.production_server(store, tmp_path / "web.log", workers=2, threads=4) as base:
+    signer = stack.Signer(tmp_path / "trust")
+    with stack.production_server(store, tmp_path / "web.log", workers=2, threads=4,
+                                 env=signer.env) as base:
         ctx = mp.get_context("spawn")
         go, results = ctx.Event(), ctx.Queue()
-        workers = [ctx.Process(target=_done_and_mood, args=(base, rounds, go, results))
+        workers = [ctx.Process(target=_done_and_mood, args=(base, signer, rounds, go, results))
                    for _ in range(processes)]
         for w in workers:
             w.start()
@@ -133,7 +148,7 @@ def _topics(store: str) -> dict[str, int]:
 def test_the_same_request_delivered_twice_is_stored_once(store: str, tmp_path: Path) -> None:
     signer = stack.Signer(tmp_path / "trust")
     with stack.production_server(store, tmp_path / "web.log", env=signer.env) as base:
-        client = stack.Client(base, signer)
+        client = Client(base, signer)
         device = _device()
         device.session_id = None
         status, first = client.post(device.intent("LogDoneIntent", {"activity": SONG}))
@@ -149,7 +164,7 @@ def test_the_same_request_delivered_twice_is_stored_once(store: str, tmp_path: P
         done_again = device.intent("LogDoneIntent", {"activity": SONG})
         before = _events(store)
         with ThreadPoolExecutor(4) as pool:
-            answers = list(pool.map(lambda _: stack.Client(base, signer).post(done_again),
+            answers = list(pool.map(lambda _: Client(base, signer).post(done_again),
                                     range(4)))
         assert {a[0] for a in answers} == {200}
         assert all(a == answers[0] for a in answers)
@@ -195,7 +210,7 @@ def test_bad_input_at_the_edge_gets_a_clear_4xx_and_loses_nothing(store: str,
                                                                   tmp_path: Path) -> None:
     signer = stack.Signer(tmp_path / "trust")
     with stack.production_server(store, tmp_path / "web.log", env=signer.env) as base:
-        client = stack.Client(base, signer)
+        client = Client(base, signer)
         device = _device()
         status, body = client.post(device.intent("LogDoneIntent", {"activity": SONG}))
         assert status == 200 and _pending(body) == "mood_after"
@@ -208,7 +223,7 @@ def test_bad_input_at_the_edge_gets_a_clear_4xx_and_loses_nothing(store: str,
         assert status == 400 and reply.get("error") and "Traceback" not in str(reply)
         assert _events(store) == stored  # nothing stored, nothing lost
         status, body = client.post(device.intent("GetSmallStepIntent"))  # still serving
-        assert status == 200 and spoken_text(body) and spoken_text(body) != APOLOGY
+        assert status == 200 and said(body) and said(body) != APOLOGY
     log = (tmp_path / "web.log").read_text()
     assert "Traceback" not in log
 
@@ -290,25 +305,26 @@ def cluster() -> Iterator[stack.PrivateCluster]:
         pg.close()
 
 
-def _talk(base: str, user: str) -> tuple[int, str, float]:
+def _talk(base: str, signer: stack.Signer, user: str) -> tuple[int, str, float]:
     """One 'I did it' turn from a fresh session: (status, words, seconds)."""
     device = _device(user)
     began = time.monotonic()
     try:
-        status, body = stack.Client(base, timeout=10).post(
+        status, body = Client(base, signer, timeout=10).post(
             device.intent("LogDoneIntent", {"activity": SONG}))
     except OSError as e:
         return -1, type(e).__name__, time.monotonic() - began
-    return status, spoken_text(body) or str(body), time.monotonic() - began
+    return status, said(body) if status == 200 else str(body), time.monotonic() - began
 
 
 def test_postgres_restarting_under_the_server(cluster: stack.PrivateCluster,
                                               tmp_path: Path) -> None:
     store = f"{cluster.url}?schema=small_steps"
     stack.migrate(store)
-    with stack.production_server(store, tmp_path / "web.log") as base, \
+    signer = stack.Signer(tmp_path / "trust")
+    with stack.production_server(store, tmp_path / "web.log", env=signer.env) as base, \
             stack.projector(store, tmp_path / "projector.log") as follower:
-        before = [_talk(base, f"amzn1.ask.account.BEFORE-{i}") for i in range(6)]
+        before = [_talk(base, signer, f"amzn1.ask.account.BEFORE-{i}") for i in range(6)]
         assert all(s == 200 and w.startswith("You played your favourite song")
                    for s, w, _ in before), before
         committed = _events(store)
@@ -316,7 +332,8 @@ def test_postgres_restarting_under_the_server(cluster: stack.PrivateCluster,
         cluster.stop("immediate")  # a crash, as far as the server can tell
         during: list[tuple[int, str, float]] = []
         with ThreadPoolExecutor(6) as pool:
-            during += pool.map(lambda i: _talk(base, f"amzn1.ask.account.DURING-{i}"), range(12))
+            during += pool.map(lambda i: _talk(base, signer, f"amzn1.ask.account.DURING-{i}"),
+                               range(12))
         health = stack.get_json(base + "/healthz", timeout=6)[0]
         cluster.start()
 
@@ -327,7 +344,7 @@ def test_postgres_restarting_under_the_server(cluster: stack.PrivateCluster,
 
         # Back without restarting anything: the same workers answer again.
         def served() -> bool:
-            status, words, _ = _talk(base, "amzn1.ask.account.AFTER")
+            status, words, _ = _talk(base, signer, "amzn1.ask.account.AFTER")
             return status == 200 and words.startswith("You played your favourite song")
 
         stack.wait_until(served, 60, "the server to use the restarted database", pause=0.5)

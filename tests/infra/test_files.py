@@ -141,6 +141,13 @@ def test_web_and_projector_run_as_the_service_user_with_the_app_env():
         assert one(u["Install"], "WantedBy") == "multi-user.target"
 
 
+def test_the_web_units_certificate_cache_is_private():
+    service = unit("small-steps-web.service")["Service"]
+    values = {name: value for name, value, _ in env_example()}
+    assert values["SMALL_STEPS_CERT_CACHE_DIR"] == f"/var/cache/{one(service, 'CacheDirectory')}"
+    assert one(service, "CacheDirectoryMode") == "0700"
+
+
 def test_migrate_runs_once_with_the_owner_url_only():
     u = unit("small-steps-migrate.service")
     service = u["Service"]

@@ -1,8 +1,9 @@
 """A real Small Steps server on a loopback port, a fake Alexa API, and a talking device.
 
 `serving(env, clock)` runs the Flask app from `create_app` under werkzeug's threaded
-server; `Speaker` posts real request envelopes to it over HTTP and checks every answer
-against the product's language rules (`check_response`) before a test sees it.
+server; `Speaker` posts real request envelopes to it over HTTP (`post`), which checks
+every reply's SSML and the product's language rules (tests/replies.py) before a test
+sees it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 import threading
 import urllib.error
 import urllib.request
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,33 +24,9 @@ from domain.app import SmallSteps
 from domain.clock import FixedClock
 from skill.devtools.envelopes import Device, SlotValue, spoken_text
 from skill.edge.web import SERVICES, create_app
+from tests.replies import check_if_reply
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
-BANNED = re.compile(r"\b(fail(s|ed|ing|ure)?|miss(ed|ing)?|behind|should|streaks?)\b", re.I)
-MAX_WORDS = 75  # the longest turn (the weekly summary) stays under 30 seconds
-
-
-def check_response(body: dict[str, Any]) -> None:
-    """The rules every response must keep (docs/conversation.md, "How it speaks")."""
-    response = body["response"]
-    speech = response.get("outputSpeech")
-    texts = []
-    if speech is not None:
-        root = ET.fromstring(speech["ssml"])  # well-formed, or this raises
-        assert root.tag == "speak"
-        texts.append("".join(root.itertext()))
-    reprompt = (response.get("reprompt") or {}).get("outputSpeech")
-    if reprompt is not None:
-        texts.append("".join(ET.fromstring(reprompt["ssml"]).itertext()))
-    card = response.get("card")
-    if card is not None:
-        texts += [card.get("title") or "", card.get("content") or ""]
-    for text in texts:
-        assert not BANNED.search(text), f"banned word in {text!r}"
-    if texts:
-        assert len(re.findall(r"[\w'-]+", texts[0])) <= MAX_WORDS, texts[0]
-    if response.get("shouldEndSession") is False:
-        assert reprompt is not None, f"open session without a reprompt: {texts}"
 
 
 class AlexaApiFake:
@@ -107,15 +83,16 @@ def serving(env: dict[str, str], clock: FixedClock | None = None,
 
 
 def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, dict]:
+    """POST `body`: (status, JSON body), every skill reply checked (tests/replies.py)."""
     req = urllib.request.Request(url, data=body, method="POST",
                                  headers=headers or {"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, json.loads(resp.read() or b"{}")
+            return resp.status, check_if_reply(json.loads(resp.read() or b"{}"))
     except urllib.error.HTTPError as e:
         raw = e.read()
         try:
-            return e.code, json.loads(raw)
+            return e.code, check_if_reply(json.loads(raw))
         except ValueError:
             return e.code, {"raw": raw.decode("utf-8", "replace")}
 
@@ -133,7 +110,6 @@ class Speaker:
     def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
         status, body = post(self.url, json.dumps(envelope).encode())
         assert status == 200, body
-        check_response(body)
         self.device.after(body)
         self.last = body
         return body

@@ -11,9 +11,8 @@ import pytest
 from domain.clock import FixedClock
 from skill.model import I
 from skill.speech import LOCALES, an_before, speech_for, with_articles
-from tests.skill.harness import (
-    BANNED, Speaker, activity, custom, person_key, take_first_step,
-)
+from tests.replies import BANNED
+from tests.skill.harness import Speaker, activity, custom, person_key, take_first_step
 
 BARRIER = "BarrierType"
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from skill.devtools.envelopes import spoken_text
 from skill.model import I
+from skill.speech import speech_for
 from tests.skill.harness import Speaker, activity, post
 from tests.skill.test_conversations import _key
 
@@ -121,3 +124,24 @@ def test_a_request_id_another_person_sends_never_gets_their_reply(speaker: Speak
     assert app.week(_key(server, other)).mood_count == 1
     # The first person's retry still gets their own reply.
     assert post(url, json.dumps(mine).encode()) == first
+
+
+def _store_down(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    raise OSError("database is locked")
+
+
+@pytest.mark.parametrize("where", ["replies.earlier", "commit"])
+def test_the_apology_when_the_store_is_down_is_speech_alexa_accepts(speaker: Speaker, server,
+                                                                   monkeypatch, where) -> None:
+    """When the store cannot be reached (before the turn, or at its commit), the edge
+    answers with the apology itself: it must be SSML under <speak> like every reply, or
+    Alexa rejects it and the person hears Alexa's generic error instead (the harness's
+    `post` parses every reply)."""
+    app = server[1]
+    speaker.launch()
+    speaker.say(I.NO)
+    monkeypatch.setattr(app.replies if where == "replies.earlier" else app,
+                        where.rsplit(".", 1)[-1], _store_down)
+    said = speaker.say(I.LOG_DONE, activity=activity("went for a walk", "walk-around-block"))
+    assert said == speech_for("en-GB").turn("error").text
+    assert speaker.last["response"]["shouldEndSession"] is True

@@ -34,6 +34,28 @@ def test_production_needs_the_tables_made_by_migrate(pg_schema_url: str) -> None
         assert done.returncode == 0 and "the store is ready" in done.stdout, done
 
 
+@pytest.mark.parametrize("off", ["false", "0", "no", "OFF"])
+def test_production_never_runs_without_verifying_requests(tmp_path, off: str) -> None:
+    """Behind nginx it binds loopback, where a local server may run unverified; production
+    refuses that outright, before anything else, in one line."""
+    result = _run("serve", "--production", "--host", "127.0.0.1",
+                  "--store", f"sqlite:///{tmp_path}/x.sqlite",
+                  env={"SMALL_STEPS_VERIFY_REQUESTS": off})
+    _refused(result, "SMALL_STEPS_VERIFY_REQUESTS=false is refused in production")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_the_production_server_itself_refuses_to_run_unverified() -> None:
+    """Whatever starts it (the CLI, the load benchmark's baseline)."""
+    from skill.edge.production import ProductionServer
+    from skill.settings import Settings, SettingsError
+
+    unverified = Settings.from_env({"SMALL_STEPS_VERIFY_REQUESTS": "false",
+                                    "SMALL_STEPS_IDENTITY_KEY": "k"}, host="127.0.0.1")
+    with pytest.raises(SettingsError, match="refused in production"):
+        ProductionServer(unverified)
+
+
 def test_production_never_makes_a_new_identity_key(tmp_path) -> None:
     env = {"SMALL_STEPS_IDENTITY_KEY": "", "SMALL_STEPS_IDENTITY_KEY_FILE": str(tmp_path / "k")}
     _refused(_run("serve", "--production", "--store", "postgresql://x@127.0.0.1/db", env=env),

@@ -12,7 +12,7 @@ import pytest
 from domain.catalogue import starter
 from skill.conversation.safety import crisis_line
 from skill.speech import CORE_TURN_WORDS, LOCALES, speech_for, to_ssml, word_count
-from tests.skill.harness import BANNED
+from tests.replies import BANNED
 
 ACTIVITIES = starter()
 LONGEST_TITLE = max((a.title for a in ACTIVITIES), key=len)

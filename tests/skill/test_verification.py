@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import http.server
 import json
+import posixpath
+import stat
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill_builder import SkillBuilder
@@ -36,10 +41,12 @@ from skill.devtools.certs import (
     write_trust_roots,
 )
 from skill.edge.verification import (
+    MAX_CACHED_CHAINS,
     MAX_CHAIN_BYTES,
     AlexaRequestVerifier,
     VerificationError,
     cert_cache_path,
+    check_cert_url,
     fetch_url,
     sdk_verifier,
 )
@@ -158,6 +165,12 @@ def test_a_signature_that_is_not_base64_is_refused(verifier: AlexaRequestVerifie
         "https://s3.amazonaws.com/echo.apix/echo-api-cert.pem",
         "https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem",
         "https://s3.amazonaws.com:bad/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com//echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com/echo.api/..%2finvalid.pem",
+        "https://s3.amazonaws.com/echo.api",
+        "https://s3.amazonaws.com:443@evil.example/echo.api/echo-api-cert.pem",
+        "https://evil.example#@s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        "https://evil.example?@s3.amazonaws.com/echo.api/echo-api-cert.pem",
         "",
     ],
 )
@@ -170,20 +183,58 @@ def test_a_certificate_url_alexa_would_not_use_is_refused(
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "fetched"),
     [
-        "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
-        "HTTPS://S3.AMAZONAWS.COM/echo.api/x.pem",
-        "https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem",
-        "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem",
+        (CERT_URL, CERT_URL),
+        ("HTTPS://S3.AMAZONAWS.COM/echo.api/x.pem", "https://s3.amazonaws.com/echo.api/x.pem"),
+        ("https://s3.amazonaws.com:443/echo.api/echo-api-cert-test.pem", CERT_URL),
+        ("https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert-test.pem", CERT_URL),
+        ("https://s3.amazonaws.com/echo.api/./echo%2Dapi-cert-test.pem", CERT_URL),
+        (CERT_URL + "#0", CERT_URL),
+        (CERT_URL + "?x=1#y", CERT_URL),
+        ("https://someone@s3.amazonaws.com/echo.api/echo-api-cert-test.pem", CERT_URL),
+        ("https://s3.amazonaws.com/echo.api/a b.pem", "https://s3.amazonaws.com/echo.api/a%20b.pem"),
     ],
 )
-def test_certificate_urls_alexa_may_use_are_accepted(
-    verifier: AlexaRequestVerifier, fetch: Fetch, url: str
+def test_certificate_urls_alexa_may_use_are_accepted_and_fetched_normalised(
+    verifier: AlexaRequestVerifier, fetch: Fetch, url: str, fetched: str
 ) -> None:
     body = _launch()
     verifier.verify(headers(body, url=url), body)
-    assert fetch.calls == [url]
+    assert fetch.calls == [fetched]
+
+
+_URL_PARTS = st.tuples(
+    st.sampled_from(["https", "HTTPS", "http", "ftp"]),
+    st.sampled_from(["", "u@", "s3.amazonaws.com@", "u:p@"]),
+    st.sampled_from(["s3.amazonaws.com", "S3.AmazonAWS.com", "evil.example",
+                     "s3.amazonaws.com.evil.example", "s3-amazonaws.com"]),
+    st.sampled_from(["", ":443", ":8443", ":", ":0443", ":80"]),
+    st.lists(st.sampled_from(["echo.api", "EcHo.aPi", "echo.apix", "..", ".", "%2e%2e", "",
+                              "%2F", "x.pem", "a b", "%41", ";", "@evil.example"]),
+             max_size=5),
+    st.sampled_from(["", "?x=1", "#0", "?#", "#/../x", "?/echo.api/"]),
+)
+
+
+@given(_URL_PARTS)
+def test_a_normalised_url_passes_every_check_and_normalises_to_itself(parts: tuple) -> None:
+    """Normalising never lets through a URL the checks refuse: what is fetched and kept
+    is https, s3.amazonaws.com, the default port, a path under /echo.api/ with no dot
+    segments, and nothing else."""
+    scheme, user, host, port, segments, tail = parts
+    url = f"{scheme}://{user}{host}{port}/{'/'.join(segments)}{tail}"
+    try:
+        normalised = check_cert_url(url)
+    except VerificationError as e:
+        assert e.reason == "bad_cert_url"
+        return
+    split = urlsplit(normalised)
+    assert (split.scheme, split.netloc, split.query, split.fragment) == (
+        "https", "s3.amazonaws.com", "", "")
+    path = unquote(split.path)
+    assert path.startswith("/echo.api/") and posixpath.normpath(path) == path
+    assert check_cert_url(normalised) == normalised
 
 
 def test_a_missing_certificate_url_is_refused(verifier: AlexaRequestVerifier) -> None:
@@ -363,10 +414,68 @@ def test_a_prepared_disk_cache_needs_no_network(clock: FixedClock, tmp_path: Pat
 
 
 def test_a_chain_on_disk_is_validated_when_loaded(clock: FixedClock, tmp_path: Path) -> None:
-    write_cert_cache(tmp_path, signing=chain(trusted=False))
+    untrusted = chain(trusted=False)
+    write_cert_cache(tmp_path, signing=untrusted)
     body = _launch()
-    refusing = _verifier(Fetch(), clock, cert_cache_dir=tmp_path)
-    assert _refusal(refusing, headers(body, chain(trusted=False)), body) == "cert_untrusted"
+    fetch = Fetch(untrusted)
+    refusing = _verifier(fetch, clock, cert_cache_dir=tmp_path)
+    assert _refusal(refusing, headers(body, untrusted), body) == "cert_untrusted"
+    assert fetch.calls == [CERT_URL]  # what was kept is fetched again once, and refused
+
+
+def test_a_kept_chain_that_no_longer_validates_is_fetched_again_once(
+    clock: FixedClock, tmp_path: Path
+) -> None:
+    """A chain renewed at the same URL: the expired copy on disk is not refused forever."""
+    write_cert_cache(tmp_path, signing=chain(expired=True))
+    fetch = Fetch()
+    for _ in range(2):
+        body = _launch()
+        _verifier(fetch, clock, cert_cache_dir=tmp_path).verify(headers(body), body)
+    assert fetch.calls == [CERT_URL]  # the second process reads the renewed chain
+    assert cert_cache_path(tmp_path, CERT_URL).read_bytes() == chain().pem()
+
+
+def _unsigned(url: str) -> tuple[dict[str, str], bytes]:
+    body = _launch()
+    return headers(body, url=url) | {"Signature-256": "AAAA"}, body
+
+
+def test_variants_of_one_url_fetch_and_keep_one_chain(clock: FixedClock, tmp_path: Path) -> None:
+    """Unsigned requests naming one chain 200 ways: one fetch, one entry, one file."""
+    fetch = Fetch()
+    verifier = _verifier(fetch, clock, cert_cache_dir=tmp_path / "certs")
+    for i in range(100):
+        for url in (f"{CERT_URL}#{i}", f"{CERT_URL}?{i}"):
+            assert _refusal(verifier, *_unsigned(url)) == "bad_signature"
+    assert fetch.calls == [CERT_URL]
+    assert verifier.cached_chains == 1
+    assert len(list((tmp_path / "certs").iterdir())) == 1
+
+
+def test_the_chains_kept_are_bounded_in_memory_and_on_disk(
+    clock: FixedClock, tmp_path: Path
+) -> None:
+    fetch = Fetch()
+    verifier = _verifier(fetch, clock, cert_cache_dir=tmp_path / "certs")
+    urls = [f"https://s3.amazonaws.com/echo.api/chain-{i}.pem"
+            for i in range(3 * MAX_CACHED_CHAINS)]
+    for url in urls:
+        assert _refusal(verifier, *_unsigned(url)) == "bad_signature"
+    assert len(fetch.calls) == len(urls)
+    assert verifier.cached_chains == MAX_CACHED_CHAINS
+    assert len(list((tmp_path / "certs").iterdir())) == MAX_CACHED_CHAINS
+    body = _launch()
+    verifier.verify(headers(body, url=urls[-1]), body)
+    assert len(fetch.calls) == len(urls)  # the latest are the ones kept
+
+
+def test_the_disk_cache_is_private_to_the_service(clock: FixedClock, tmp_path: Path) -> None:
+    body = _launch()
+    _verifier(Fetch(), clock, cert_cache_dir=tmp_path / "certs").verify(headers(body), body)
+    folder, kept = tmp_path / "certs", cert_cache_path(tmp_path / "certs", CERT_URL)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
 
 
 def test_a_cached_certificate_that_has_expired_is_refused(
