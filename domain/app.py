@@ -128,21 +128,29 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
     # -- enrolment, values, repertoire -----------------------------------------
 
     @retried
-    def enrol(self, person: str, locale: str, time_zone: str) -> bool:
-        """Enrol a person, or bring their locale and time zone up to date.
+    def enrol(self, person: str, locale: str, time_zone: str, account: str | None = None) -> bool:
+        """Enrol a person, or bring their locale and time zone up to date; `account`
+        (the keyed hash of the Alexa account they speak through) is linked to them
+        once, for erasing every person of an account (`persons_of`).
 
         Returns True when the person is new."""
         valid.text(person, "person")
         valid.text(locale, "locale", 10)
         zone(time_zone)
+        if account is not None:
+            valid.text(account, "account")
         try:
             existing: Person = self._get(person_id(person))
         except AggregateNotFoundError:
-            self.save(Person(person_key=person, locale=locale, time_zone=time_zone, at=self._now()))
-            return True
-        existing.settle(locale, time_zone)
+            existing, new = Person(person_key=person, locale=locale, time_zone=time_zone,
+                                   at=self._now()), True
+        else:
+            existing.settle(locale, time_zone)
+            new = False
+        if account is not None:
+            existing.link_account(account, at=self._now())
         self.save(existing)
-        return False
+        return new
 
     @retried
     def name_value(self, person: str, area: str, text: str) -> str:
@@ -184,15 +192,20 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
     # -- the household guard ---------------------------------------------------
 
     @retried
-    def set_pin(self, person: str, pin: str | None) -> None:
-        """Guard mood history and summaries with a 4-digit PIN (None removes it).
-        Only a salted PBKDF2 hash is stored (domain/guard.py)."""
+    def set_pin(self, person: str, pin: str | None, by_voice: bool = False) -> None:
+        """Guard mood history and summaries with a 4-digit PIN (None removes it);
+        `by_voice`: set by a voice Alexa recognised (`Person.guards`). Only a salted
+        PBKDF2 hash is stored (domain/guard.py)."""
         p = self._person(person)
-        p.set_pin(pin, at=self._now())
+        p.set_pin(pin, at=self._now(), by_voice=by_voice)
         self.save(p)
 
     def has_pin(self, person: str | Person) -> bool:
         return self._reader(person).has_pin
+
+    def guards(self, person: str | Person, recognised_voice: bool) -> bool:
+        """Whether the PIN stands before the person's mood history for this speaker."""
+        return self._reader(person).guards(recognised_voice)
 
     def check_pin(self, person: str | Person, pin: str) -> bool:
         return self._reader(person).check_pin(pin)

@@ -1,4 +1,4 @@
-"""The Person aggregate: enrolment, named values, repertoire, relapse plan, PIN.
+"""The Person aggregate: enrolment, the account, named values, repertoire, relapse plan, PIN.
 
 Bounded: it grows only when the person names a value, adds an activity or changes
 their relapse plan, so loading it never replays daily history (that lives in weeks).
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -32,9 +33,12 @@ def person_id(person_key: str) -> UUID:
 
 
 class Person(Aggregate):
-    # Defaults for people (and snapshots) from before the guard counted wrong tries.
+    # Defaults for people (and snapshots) from before the guard counted wrong tries,
+    # before it recorded who set the PIN, and before a person knew its account.
     pin_wrong_tries = 0
     pin_paused_until: datetime | None = None
+    pin_by_voice = False
+    account: str | None = None
 
     @staticmethod
     def create_id(person_key: str) -> UUID:
@@ -56,17 +60,24 @@ class Person(Aggregate):
 
     # -- the household guard ---------------------------------------------------
 
-    def set_pin(self, pin: str | None, at: datetime) -> None:
-        """Guard mood history and summaries with a 4-digit PIN (None removes it)."""
+    def set_pin(self, pin: str | None, at: datetime, by_voice: bool = False) -> None:
+        """Guard mood history and summaries with a 4-digit PIN (None removes it).
+        `by_voice`: set by a voice Alexa recognised (see `guards`)."""
         if pin is None:
             if self.pin_hash is not None:
                 self._pin_removed(at=at)
             return
-        self._pin_set(pin_hash=pin_hash(pin), at=at)
+        self._pin_set(pin_hash=pin_hash(pin), at=at, by_voice=bool(by_voice))
 
     @property
     def has_pin(self) -> bool:
         return self.pin_hash is not None
+
+    def guards(self, recognised_voice: bool) -> bool:
+        """Whether the PIN stands before this person's mood history for a speaker: a
+        PIN set by a recognised voice is asked of anyone but that voice; one set
+        otherwise (or before this was recorded) is asked of everyone."""
+        return self.has_pin and not (recognised_voice and self.pin_by_voice)
 
     def check_pin(self, pin: str) -> bool:
         return pin_matches(self.pin_hash, pin)
@@ -104,14 +115,42 @@ class Person(Aggregate):
     def _pin_tries_cleared(self, at: datetime) -> None:
         self.pin_wrong_tries = 0
 
-    @event("PinSet")
-    def _pin_set(self, pin_hash: str, at: datetime) -> None:
+    class PinSet(Aggregate.Event):
+        """A PIN's salted hash. Version 2 added ``by_voice``: set by a recognised voice."""
+
+        class_version = 2
+        pin_hash: str
+        at: datetime
+        by_voice: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Who set an earlier PIN is not known: it is asked of everyone.
+            state["by_voice"] = False
+
+    @event(PinSet)
+    def _pin_set(self, pin_hash: str, at: datetime, by_voice: bool) -> None:
         self.pin_hash = pin_hash
+        self.pin_by_voice = by_voice
         self.pin_wrong_tries = 0
 
     @event("PinRemoved")
     def _pin_removed(self, at: datetime) -> None:
         self.pin_hash = None
+
+    # -- the account ----------------------------------------------------------------
+
+    def link_account(self, account: str, at: datetime) -> None:
+        """The Alexa account this person speaks through (its keyed hash), so that
+        disabling the skill erases every person of the account. Recorded once: a
+        voice profile belongs to one account."""
+        if self.account is None:
+            self._account_linked(account=account, person_key=self.person_key, at=at)
+
+    @event("AccountLinked")
+    def _account_linked(self, account: str, person_key: str, at: datetime) -> None:
+        # The person's own key rides along: erasing by account needs it from a view.
+        self.account = account
 
     # -- where and how ------------------------------------------------------------
 

@@ -202,6 +202,14 @@ class Queries(Loading):
                              {"p": pid}))
         return datetime.fromisoformat(rows[0]["last_offered_at"]) if rows else None
 
+    def persons_of(self, account: str) -> list[str]:
+        """The person keys linked to an Alexa account (its keyed hash): the account's
+        own person and its voice profiles, as far as each has spoken since the link
+        was recorded (ss_accounts). For erasing them all when the skill is disabled."""
+        [rows] = self._read(("SELECT person_key FROM ss_accounts WHERE account = :a "
+                             "ORDER BY person_key", {"a": account}))
+        return [r["person_key"] for r in rows]
+
     def lapse(self, person: str | Person, day: date | str | None = None) -> Lapse:
         """Warning signs: days without a step, a falling mood. Whether to offer the
         relapse-prevention prompt and the way back."""

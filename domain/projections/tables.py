@@ -197,6 +197,13 @@ VIEWS = (
         text("last_offered_at"),
         integer("offers", default=0),
     ), key=("person_id",)),
+    # Which Alexa account each person speaks through (keyed hashes both), so that
+    # disabling the skill reaches the account's own person and its voice profiles.
+    Table("ss_accounts", (
+        text("person_id"),
+        text("account"),
+        text("person_key"),
+    ), key=("person_id",), indexes=(Index("ss_accounts_account", ("account",)),)),
     # Sums over the current steps, per activity and part of the day.
     Table("ss_insights", (
         text("person_id"),

@@ -151,6 +151,11 @@ class ViewWriter:
         b.people.insert((p,), {"person_id": p, "locale": e.locale, "time_zone": e.time_zone,
                                "enrolled_day": e.at.date().isoformat()})
 
+    @on(Person.AccountLinked)
+    def account_linked(self, b: Batch, e: Any, p: str) -> None:
+        b.rows["ss_accounts"].insert((p,), {"person_id": p, "account": e.account,
+                                            "person_key": e.person_key})
+
     @on(Person.LocaleChanged, plan=Plan.person_row)
     def locale_changed(self, b: Batch, e: Any, p: str) -> None:
         row = b.people.get((p,))

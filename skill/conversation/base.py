@@ -25,6 +25,7 @@ from ask_sdk_model.ui import SimpleCard
 
 from domain.validation import without_controls
 from skill.conversation.context import CTX, RequestContext
+from skill.conversation.identity import Identity
 from skill.conversation.states import (
     ENDED, REASKED, SAFETY_STATES, DialogState, policy,
 )
@@ -42,6 +43,8 @@ NOT_FOLLOWED_LIMIT = 3  # the third time in a row ends the session kindly instea
 # The most of a slot's value a handler sees: more than any text the domain keeps (the
 # domain refuses what is too long; a body of Alexa's size could carry far more).
 MAX_HEARD_CHARS = 200
+SPEAKER = "speaker"  # whose session this is: the start of the speaker's person key
+DROPPED = "small_steps_dropped"  # request: the state dropped as the speaker changed
 
 
 class Turn:
@@ -148,6 +151,32 @@ class Turn:
 
     def end_quietly(self) -> Response:
         return self.hi.response_builder.response
+
+
+# -- whose session ----------------------------------------------------------------------
+
+def bind_speaker(handler_input: HandlerInput, identity: Identity | None) -> None:
+    """Session state belongs to the person it was made for. When another person speaks
+    in the same session (a recognised voice, then one Alexa does not know, or the
+    reverse), what the session holds (the question open, the step under discussion,
+    the last words for "repeat", what was offered) is dropped, never applied to them;
+    the crisis state alone stays (the line is for whoever is there). The open state
+    dropped is noted in the request (DROPPED) so the turn can say so kindly."""
+    if identity is None or handler_input.request_envelope.session is None:
+        return  # no session (a skill event): nothing to bind
+    session = handler_input.attributes_manager.session_attributes
+    tag = identity.key[:16]
+    bound = session.get(SPEAKER)
+    if bound is not None and bound != tag:
+        state = open_state(session)
+        kept = {k: session[k] for k in (CRISIS,) if k in session}
+        if state in SAFETY_STATES:
+            kept[PENDING] = session[PENDING]
+        elif state is not None:
+            handler_input.attributes_manager.request_attributes[DROPPED] = state
+        session.clear()
+        session.update(kept)
+    session[SPEAKER] = tag
 
 
 # -- routing ---------------------------------------------------------------------------

@@ -65,17 +65,19 @@ class RequestContext:
         if self._profile is not None:
             return self._profile
         device_zone = device_time_zone(self.handler_input, self.services.zones)
+        account = self.identity.account
         try:
             profile = self.app.profile(self.person)
         except NotEnrolled:
             zone = device_zone or LOCALE_ZONES.get(self.locale, "UTC")
-            self.app.enrol(self.person, self.locale, zone)
+            self.app.enrol(self.person, self.locale, zone, account)
             profile = self.app.profile(self.person)
             self.is_new = True
         else:
             self.is_new = False
-            if profile.locale != self.locale or (device_zone and device_zone != profile.time_zone):
-                self.app.enrol(self.person, self.locale, device_zone or profile.time_zone)
+            if (profile.locale != self.locale or (device_zone and device_zone != profile.time_zone)
+                    or (account and profile.account is None)):  # linked on a later turn
+                self.app.enrol(self.person, self.locale, device_zone or profile.time_zone, account)
                 profile = self.app.profile(self.person)
         self._profile = profile
         return profile
@@ -89,5 +91,8 @@ class ContextInterceptor(AbstractRequestInterceptor):
         self.services = services
 
     def process(self, handler_input: HandlerInput) -> None:
-        handler_input.attributes_manager.request_attributes[CTX] = RequestContext(
-            handler_input, self.services)
+        from skill.conversation.base import bind_speaker  # (base imports this module)
+
+        ctx = RequestContext(handler_input, self.services)
+        handler_input.attributes_manager.request_attributes[CTX] = ctx
+        bind_speaker(handler_input, ctx.identity)

@@ -20,6 +20,8 @@ class Device:
     application_id: str
     user_id: str = "amzn1.ask.account.LOCAL-CONSOLE"
     person_id: str | None = None
+    # How sure Alexa is of the voice (context.System.person.authenticationConfidenceLevel)
+    person_confidence: int | None = None
     device_id: str = "amzn1.ask.device.LOCAL-CONSOLE"
     locale: str = "en-US"
     api_endpoint: str | None = None
@@ -58,6 +60,9 @@ class Device:
         }
         if self.person_id:
             system["person"] = {"personId": self.person_id}
+            if self.person_confidence is not None:
+                system["person"]["authenticationConfidenceLevel"] = {
+                    "level": self.person_confidence}
         if self.api_endpoint:
             system["apiEndpoint"] = self.api_endpoint
             system["apiAccessToken"] = self.api_access_token

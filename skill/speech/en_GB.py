@@ -394,8 +394,20 @@ TEXT: dict[str, str | tuple[str, str]] = {
     ),
     "pin_paused": "Let's leave that for now; you can try again in a little while.",
     "pin_forgotten": (
-        "That's okay; the PIN stays as it is. To start again without it, disable Small "
-        "Steps in the Alexa app: that deletes what's stored here."
+        "That's okay; the PIN stays as it is. To start again without it, the account holder "
+        "can disable Small Steps in the Alexa app: that deletes what's stored here, for everyone."
+    ),
+    # Words, not digits, at the PIN question: not a try; asked once more.
+    "pin_not_heard": (
+        "I didn't catch a PIN. What's your four-digit PIN? If you've forgotten it, just say no.",
+        "What's your four-digit PIN? If you've forgotten it, just say no.",
+    ),
+    # Someone else spoke while a question for another person was open: it is let go,
+    # and nothing of theirs is asked again.
+    "speaker_changed": (
+        "Sorry, I'm not sure who's speaking now, so I've let that question go. What would "
+        "you like to do?",
+        "You can ask for today's small step, or say stop.",
     ),
     "pin_not_set": "Okay, no PIN set.",
     "pin_kept_private": "Okay, your summary stays private for now.",

@@ -48,7 +48,7 @@ def live_two_weeks(app: SmallSteps, clock: FixedClock, people: tuple[str, ...]) 
     own = {}
     for person in people:
         secret = SECRETS[person]
-        app.enrol(person, "en-GB", "Europe/London")
+        app.enrol(person, "en-GB", "Europe/London", account="household")
         value = app.name_value(person, "relationships", f"{secret} friendship")
         own[person] = app.add_activity(person, f"{secret} garden", "pleasure",
                                        "recreation_interests", 2, 20, value_id=value)

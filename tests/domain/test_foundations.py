@@ -157,6 +157,32 @@ def test_a_version_1_mood_is_read_through_its_upcast(app: SmallSteps, alice: str
     assert app.repository.get(week_key).moods[-1]["moment"] == "standalone"
 
 
+def test_a_version_1_pin_is_read_as_set_by_no_known_voice(app: SmallSteps, alice: str) -> None:
+    """PinSet v1 did not record who set the PIN: it is then asked of everyone, the
+    recognised voice too; v2 records it, and a PIN set by a recognised voice is asked
+    of anyone but that voice."""
+    app.set_pin(alice, "4821", by_voice=True)
+    assert not app.guards(alice, recognised_voice=True) and app.guards(alice, False)
+    key = person_id(alice)
+    version = app.repository.get(key).version
+    v1_state = {
+        "originator_id": {"_type_": "uuid_hex", "_data_": key.hex},
+        "originator_version": version + 1,
+        "timestamp": {"_type_": "datetime_iso", "_data_": "2026-11-23T09:00:00+00:00"},
+        "pin_hash": app.profile(alice).pin_hash,
+        "at": {"_type_": "datetime_iso", "_data_": "2026-11-23T09:00:00+00:00"},
+    }
+    app.recorder.insert_events([StoredEvent(
+        originator_id=key, originator_version=version + 1,
+        topic="domain.person:Person.PinSet", state=json.dumps(v1_state).encode(),
+    )])
+    assert app.guards(alice, recognised_voice=True) and app.check_pin(alice, "4821")
+    app.set_pin(alice, "1357", by_voice=True)
+    last = app.recorder.select_notifications(1, 100)[-1]
+    assert json.loads(last.state)["class_version"] == 2
+    assert not app.guards(alice, recognised_voice=True)
+
+
 def test_the_domain_imports_nothing_of_alexa_flask_or_http() -> None:
     forbidden = ("ask_sdk", "ask_sdk_core", "ask_sdk_model", "flask", "flask_ask_sdk",
                  "werkzeug", "requests", "http", "urllib.request", "skill")

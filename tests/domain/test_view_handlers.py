@@ -113,7 +113,7 @@ def test_an_ignored_event_moves_the_position_and_nothing_else(
     with app.views.reading() as cur:
         before = rows_snapshot(cur)
     pin = Person.PinSet(originator_id=uuid4(), originator_version=2, timestamp=AT,
-                        pin_hash="salt$digest", at=AT)
+                        pin_hash="salt$digest", at=AT, by_voice=False)
     assert app.views.apply([(pin, Tracking("SmallSteps", position + 1))]) == position + 1
     with app.views.reading() as cur:
         assert rows_snapshot(cur) == before

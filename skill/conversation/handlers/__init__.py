@@ -33,6 +33,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         safety.CrisisHoldsHandler(), safety.RiskWordInSlotHandler(),
         safety.DistressIntentHandler(), safety.DistressInSlotHandler(),
         safety.DistressFeltHandler(),
+        privacy.SpeakerChangedHandler(),
         PendingAnswerHandler(),
         launch.LaunchHandler(),
         *intent_handlers(),

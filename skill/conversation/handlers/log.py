@@ -15,6 +15,7 @@ from domain.results import StepView
 from domain.vocabulary import BARRIERS, MAX_SCALE, MIN_SCALE
 from skill.conversation.base import IntentHandler, Turn, answers, ask_again, leave, on_leaving
 from skill.conversation.base import serve_plainly
+from skill.conversation.handlers.privacy import guarded
 from skill.conversation.handlers.today import find_step, step_fields
 from skill.conversation.states import DialogState
 from skill.model import I
@@ -203,8 +204,11 @@ def mood_after(turn: Turn) -> Response:
 
 
 def _lift(turn: Turn, step: StepView | None, value: int) -> str:
+    """The mood just given beside the one before the step ("up from 4 before"); left
+    out behind the household guard, where it would tell an earlier mood (the one just
+    said is still thanked for)."""
     before = step.mood_before if step else None
-    if before is None:
+    if before is None or guarded(turn):
         return turn.speech.phrase("lift_none")
     if value > before:
         return turn.speech.phrase("lift_up", before=before)

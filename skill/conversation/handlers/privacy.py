@@ -1,4 +1,5 @@
-"""Delete my data (confirmed), and disabling the skill, which removes a person's data."""
+"""The household guard (the PIN), delete my data (confirmed), disabling the skill (which
+erases every person of the account), and a session whose speaker changed."""
 
 from __future__ import annotations
 
@@ -7,24 +8,27 @@ from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
+from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import IntentConfirmationStatus, Response
 from ask_sdk_model.dialog import ConfirmIntentDirective
 
-from skill.conversation.base import IntentHandler, Turn, answers
+from skill.conversation.base import DROPPED, IntentHandler, Turn, answers
 from skill.conversation.context import CTX
-from skill.conversation.states import DialogState
+from skill.conversation.states import ENDS, KEEPS, DialogState
 from skill.model import I
 
 log = logging.getLogger(__name__)
 
 
+PIN_STATES = (DialogState.PIN, DialogState.PIN_CURRENT, DialogState.DELETE_PIN)
+
+
 def guarded(turn: Turn) -> bool:
-    """The household guard stands here: a PIN is set and Alexa does not know the voice
-    (a recognised voice is its own person, its own guard). Nobody is enrolled by asking."""
-    if turn.ctx.identity.recognised_voice or not turn.app.is_enrolled(turn.ctx.person):
+    """The household guard stands here: a PIN is set, and the speaker is not the
+    recognised voice that set it (`Person.guards`). Nobody is enrolled by asking."""
+    if not turn.app.is_enrolled(turn.ctx.person):
         return False
-    return turn.app.has_pin(turn.ctx.person)
+    return turn.app.guards(turn.ctx.person, turn.ctx.identity.recognised_voice)
 
 
 def heard_pin(turn: Turn) -> str:
@@ -46,9 +50,23 @@ def ask_pin(turn: Turn, state: DialogState, key: str, **data: object) -> Respons
     return turn.say(key)
 
 
+def pin_unheard(turn: Turn) -> Response:
+    """No digits at the guard ("um, what was it?", "I forgot"): not a guess, so no try
+    is counted. The PIN is asked for once more; the second time, the forgotten-PIN
+    answer."""
+    pending = dict(turn.pending)
+    if pending.get("unheard"):
+        return pin_forgotten(turn)
+    state = DialogState(pending.pop("what"))
+    turn.expect(state, **{**pending, "unheard": 1})
+    return turn.say("pin_not_heard")
+
+
 def on_pin(turn: Turn, state: DialogState, right: Callable[[], Response]) -> Response:
     """The PIN said at the guard: `right()` when it is; the pause said kindly after too
     many wrong tries; else the PIN asked for again, in `state`."""
+    if not heard_pin(turn):
+        return pin_unheard(turn)
     outcome = try_pin(turn)
     if outcome == "right":
         return right()
@@ -88,6 +106,13 @@ def delete_pin_answer(turn: Turn) -> Response:
 @answers(I.NO, DialogState.PIN_CURRENT)
 def pin_forgotten(turn: Turn) -> Response:
     return turn.say("pin_forgotten")
+
+
+@answers(I.FALLBACK, *PIN_STATES)
+@answers(I.BARRIER, *PIN_STATES)
+def not_a_pin(turn: Turn) -> Response:
+    """Words, not digits, at the guard ("um, what was it?", "I forgot"): no try counted."""
+    return pin_unheard(turn)
 
 
 @answers(I.DELETE_MY_DATA, DialogState.DELETE)
@@ -148,19 +173,37 @@ def _set_pin(turn: Turn, heard: str | None, asked: bool) -> Response:
     if heard is None or not heard.isdigit() or len(heard) > 4:
         turn.expect(DialogState.SET_PIN)
         return turn.say("pin_invalid")
-    turn.app.set_pin(turn.ctx.person, heard.zfill(4))
+    turn.app.set_pin(turn.ctx.person, heard.zfill(4), by_voice=turn.ctx.identity.recognised_voice)
     return turn.say("pin_set")
 
 
 class SkillDisabledHandler(AbstractRequestHandler):
-    """Alexa tells the skill it was disabled: the account's data goes."""
+    """Alexa tells the skill it was disabled (the account holder did it, in the Alexa
+    app): every person of the account goes, its own and each voice profile's."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         ctx = handler_input.attributes_manager.request_attributes[CTX]
-        if ctx.identity is not None:
-            ctx.app.erase_person(ctx.person)
-            log.info("skill disabled: a person's data was erased")
+        account = ctx.identity.account if ctx.identity is not None else None
+        if account is not None:
+            people = {account, *ctx.app.persons_of(account)}
+            for person in sorted(people):
+                ctx.app.erase_person(person)
+            log.info("skill disabled: the data of %d people was erased", len(people))
         return handler_input.response_builder.response
+
+
+class SpeakerChangedHandler(AbstractRequestHandler):
+    """Someone else spoke while a question asked of another person was open: what was
+    open is dropped (base.bind_speaker), and this is said kindly, asking nothing of
+    theirs again. "Stop", "cancel", "home", "help" and "repeat" are served as ever."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (is_request_type("IntentRequest")(handler_input)
+                and DROPPED in handler_input.attributes_manager.request_attributes
+                and get_intent_name(handler_input) not in ENDS | KEEPS)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return Turn(handler_input).say("speaker_changed")

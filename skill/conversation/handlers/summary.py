@@ -1,5 +1,6 @@
 """The weekly summary: the numbers that matter, one true encouraging observation and one
-adjustment, in under 30 seconds; last week on request. A card carries the numbers."""
+adjustment, in under 30 seconds; last week on request. A card carries the steps (never a
+mood: cards go to the account holder's Alexa app, whoever spoke)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ask_sdk_model import Response
 from domain.clock import week_id
 from domain.results import WeekSummary
 from skill.conversation.base import IntentHandler, Turn, answers
-from skill.conversation.handlers.privacy import ask_pin, try_pin
+from skill.conversation.handlers.privacy import ask_pin, guarded, heard_pin, pin_unheard, try_pin
 from skill.conversation.states import DialogState
 from skill.model import I
 from skill.speech import Speech
@@ -25,7 +26,7 @@ class WeeklySummaryHandler(IntentHandler):
         turn.ctx.profile()
         which = "last_week" if turn.slot_choice(I.WHICH_WEEK, ("this", "last")) == "last" \
             else "this_week"
-        if not turn.ctx.identity.recognised_voice and turn.app.has_pin(turn.ctx.profile()):
+        if guarded(turn):
             # the household guard (kindly paused after too many wrong tries, across sessions)
             return ask_pin(turn, DialogState.PIN, "pin_ask", which=which, tries=0)
         return speak_summary(turn, which)
@@ -44,9 +45,10 @@ def speak_summary(turn: Turn, which: str) -> Response:
 
 @answers(I.RATE_MOOD, DialogState.PIN)
 @answers(I.SET_PIN, DialogState.PIN)
-@answers(I.FALLBACK, DialogState.PIN)
 def pin_answer(turn: Turn) -> Response:
     pending = turn.pending
+    if not heard_pin(turn):
+        return pin_unheard(turn)  # no digits: not a try
     outcome = try_pin(turn)  # wrong tries are counted in the store, across sessions
     if outcome == "right":
         return speak_summary(turn, pending["which"])
@@ -121,22 +123,15 @@ def _adjust(speech: Speech, s: WeekSummary) -> str:
 
 
 def summary_card(speech: Speech, s: WeekSummary) -> str:
-    """The week at a glance, for the person and, if they share it, their therapist."""
+    """The week's steps at a glance. The card goes to the account holder's Alexa app,
+    which someone else may read, so it carries no mood, no lift and no trend: those
+    are spoken only, behind the guard."""
     lines = [f"{s.first_day.isoformat()} – {s.last_day.isoformat()}",
              f"Steps: {s.total.done} done of {s.total.planned} planned; "
              f"{s.total.not_done} not today"]
     for kind, tally in sorted(s.by_kind.items()):
         if tally.planned or tally.done:
             lines.append(f"{kind}: {tally.done}/{tally.planned}")
-    if s.mood_average is not None:
-        ratings = "1 rating" if s.mood_count == 1 else f"{s.mood_count} ratings"
-        mood = f"Mood: {speech.number(s.mood_average)} average ({ratings})"
-        if s.previous_mood_average is not None:
-            mood += f"; {speech.number(s.previous_mood_average)} the week before"
-        lines.append(mood)
-    if s.best_lift is not None:
-        lines.append(f"Biggest lift: {s.best_lift.title} "
-                     f"(+{speech.number(s.best_lift.mean)}, {s.best_lift.times}×)")
     if s.barriers:
         lines.append("In the way: " + ", ".join(
             f"{speech.word(f'barrier_{b}')} ({n})" for b, n in s.barriers))
