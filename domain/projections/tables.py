@@ -249,6 +249,9 @@ ERASED = Table("ss_erased", (
     real("erased_at"),
 ), key=("person_id",))
 
+# The tables kept beside the views, created with them.
+KEPT_BESIDE = (SET_ASIDE, ERASED)
+
 BY_NAME = {t.name: t for t in VIEWS}
 VIEW_TABLES = tuple(BY_NAME)
 COLUMNS = {t.name: {c.name: c.type for c in t.columns} for t in VIEWS}  # in order
@@ -256,9 +259,9 @@ KEYS = {t.name: t.key for t in VIEWS}
 DEFAULTS = {t.name: t.defaults for t in VIEWS}
 COUNTERS = {t.name: t.counters for t in VIEWS if t.counters}
 # Every CREATE statement for SQLite, tables before their indexes.
-TABLES = tuple(s for t in (*VIEWS, SET_ASIDE, ERASED) for s in t.sqlite_ddl())
+TABLES = tuple(s for t in (*VIEWS, *KEPT_BESIDE) for s in t.sqlite_ddl())
 
 
 def postgres_ddl(schema: str) -> list[Any]:
     """Every CREATE statement for PostgreSQL, in ``schema``."""
-    return [s for t in (*VIEWS, SET_ASIDE, ERASED) for s in t.postgres_ddl(schema)]
+    return [s for t in (*VIEWS, *KEPT_BESIDE) for s in t.postgres_ddl(schema)]

@@ -12,7 +12,7 @@ from typing import Any
 
 from eventsourcing.persistence import OperationalError, ProgrammingError
 
-from domain.projections.tables import ERASED, SET_ASIDE, VIEW_TABLES
+from domain.projections.tables import KEPT_BESIDE, VIEW_TABLES
 from domain.store.replies import TABLE as REPLIES_TABLE
 from domain.store.settings import StoreNotReady, is_postgres
 
@@ -39,7 +39,7 @@ class Tables:
         names = [self.recorder.events_table_name]
         if self.snapshots is not None:
             names.append(self.snapshots.recorder.events_table_name)
-        names += [tracking_table(self.views), *VIEW_TABLES, SET_ASIDE.name, ERASED.name,
+        names += [tracking_table(self.views), *VIEW_TABLES, *(t.name for t in KEPT_BESIDE),
                   REPLIES_TABLE]
         return names
 
@@ -52,7 +52,7 @@ class Tables:
             self.recorder.max_notification_id()
             self.views.position()
             with self.views.reading() as cur:
-                for table in (*VIEW_TABLES, SET_ASIDE.name, ERASED.name, REPLIES_TABLE):
+                for table in (*VIEW_TABLES, *(t.name for t in KEPT_BESIDE), REPLIES_TABLE):
                     cur.all(f"SELECT 1 FROM {table} LIMIT 0")
         except (ProgrammingError, OperationalError) as e:
             if _is_missing_table(e):
