@@ -129,7 +129,9 @@ def crisis_line(locale: str | None, zone: str | None = None) -> CrisisLine:
 # "kill time", "to die for") are excluded below. Measured on a labelled set of crisis
 # phrases and everyday sentences: tests/skill/data/crisis_precision.json.
 _PATTERNS = [
-    r"\b(want|wanna|wish|going|gonna|need|ready|plan(ning)?|thinking( about)?|tempted)\b.{0,20}\b(die|dying|be dead|end it( all)?|end (my|this) life|kill (my ?self|me)|not (be )?(here|alive|exist))\b",
+    # Past tenses too ("I wanted to die", "I was going to end it"): said of last night, it
+    # is still what the crisis line is for.
+    r"\b(want(ed|ing)?|wanna|wish(ed|ing)?|going|gonna|need(ed)?|ready|plan(ned|ning)?|thinking( about)?|thought about|tempted|felt like)\b.{0,20}\b(die|dying|be dead|end it( all)?|end (my|this) life|kill (my ?self|me)|not (be )?(here|alive|exist))\b",
     r"\bkill(ing)? my ?self\b",
     r"^(?:i (?:just )?(?:want|wanna) to )?(?:just )?end it\W*$",  # a whole answer: "end it"
     r"^(?:i'?m |i am )?(?:going to |gonna )?end it (?:all|now|tonight|today)\W*$",
@@ -201,6 +203,7 @@ _NOT_CRISIS = [
     r"\bkill(ing)? time\b",
     r"\b(keep )?go(ing)? on about\b",  # "no reason to keep going on about it"
     r"\bto die for\b",
+    r"\bend(ing)? it early\b",  # "I was going to end it early and go to bed"
     r"\b(laughing|laughed) (so hard )?i (nearly |almost )?died\b",
 ]
 _CRISIS = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
