@@ -224,9 +224,13 @@ def splits(tokens, words, ti: int = 0, wi: int = 0):
 
 def number(words: list[str]) -> int | None:
     """Digits, or a number said in words as Alexa hears it: "six", "twenty one",
-    "four eight two one" (said digit by digit), "forty eight twenty one" (in pairs)."""
+    "four eight two one" (said digit by digit), "forty eight twenty one" (in pairs),
+    "minus one" (negative, as Alexa's number slot sends it: "-1")."""
     if len(words) == 1 and words[0].isdigit():
         return int(words[0])
+    if len(words) > 1 and words[0] in ("minus", "negative"):
+        rest = number(words[1:])
+        return -rest if rest is not None else None
     if not words or any(w not in UNITS and w not in TENS and w not in ("hundred", "and")
                         for w in words):
         return None

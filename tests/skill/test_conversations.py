@@ -104,6 +104,20 @@ def test_done_then_mood_after_asks_again_kindly_for_eleven_and_banana(speaker: S
     assert [(s.status, s.mood_after) for s in week.steps] == [("done", 7)]
 
 
+
+@pytest.mark.parametrize("heard", ["-1", "minus one", "negative three", "1e9", "1.5",
+                                   "one million", "five hundred", "one point five"])
+def test_a_number_that_only_begins_like_a_mood_is_not_taken_for_one(speaker: Speaker, server,
+                                                                    heard: str) -> None:
+    """Alexa's number slot sends "-1" for "minus one"; a million begins with "one". The
+    first digit is not what was said: nothing is recorded on it, the range is asked."""
+    speaker.launch()
+    speaker.say(I.NO)
+    assert speaker.say(I.RATE_MOOD, mood=heard).startswith("Any number from zero to ten")
+    assert server[1].week(_key(server, speaker)).mood_count == 0
+    assert speaker.say(I.RATE_MOOD, mood="6").startswith("Thanks, a 6, noted.")
+    assert server[1].week(_key(server, speaker)).mood_count == 1
+
 def test_done_by_activity_and_an_enjoyment_rating(speaker: Speaker, server):
     speaker.launch()
     speaker.say(I.NO)

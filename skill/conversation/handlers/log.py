@@ -28,15 +28,29 @@ NUMBER_WORDS = {"zero": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 
                 "eleven": 11, "twelve": 12}
 
 
+# What turns the first number said into another one: a sign before it ("minus one",
+# "-1"), a fraction or exponent in it ("1.5", "1e9"), a magnitude after it ("one
+# million"). Such a number is out of range, never its first digit.
+_NUMBER = re.compile(r"(?P<sign>-|\b(?:minus|negative)\s+)?"
+                     r"(?P<n>\d+(?P<more>[.,]\d+|e[+-]?\d+)?|[a-z]+)"
+                     r"(?P<after>\s+(?:hundred|thousand|million|billion|trillion|point)\b)?")
+OUT_OF_RANGE = -1  # a number was said, but not one a scale can hold
+
+
 def spoken_number(heard: str | None) -> int | None:
     """The first number in what was heard: "6", "six", "about a five", "a seven out of
     ten", "I dunno, four?". None when none was heard (Alexa sends "?" when it could
-    not tell)."""
-    for token in re.findall(r"\d+|[a-z]+", (heard or "").lower()):
-        if token.isdigit():
-            return int(token)
-        if token in NUMBER_WORDS:
-            return NUMBER_WORDS[token]
+    not tell); OUT_OF_RANGE for a number that only begins like one ("-1", "1e9",
+    "minus one", "one million")."""
+    for m in _NUMBER.finditer((heard or "").lower()):
+        token = m["n"]
+        if token.isdigit() or m["more"]:
+            value = int(token) if token.isdigit() else OUT_OF_RANGE
+        elif token in NUMBER_WORDS:
+            value = NUMBER_WORDS[token]
+        else:
+            continue
+        return OUT_OF_RANGE if m["sign"] or m["more"] or m["after"] else value
     return None
 
 
