@@ -234,8 +234,10 @@ class PrivateCluster:
                        capture_output=True, timeout=60)
 
     def start(self) -> None:
+        # fsync and synchronous_commit on, as in production: a commit the server
+        # acknowledged is on disk, so a test can hold the store to what it acknowledged.
         options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c max_connections=100")
+                   "-c fsync=on -c synchronous_commit=on -c max_connections=100")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l",
                   str(self.dir / "server.log"), "-w", "-t", "30", "start")
 
