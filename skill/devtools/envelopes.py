@@ -20,14 +20,14 @@ class Device:
     application_id: str
     user_id: str = "amzn1.ask.account.LOCAL-CONSOLE"
     person_id: str | None = None
-    # How sure Alexa is of the voice (context.System.person.authenticationConfidenceLevel)
-    person_confidence: int | None = None
     device_id: str = "amzn1.ask.device.LOCAL-CONSOLE"
     locale: str = "en-US"
     api_endpoint: str | None = None
     api_access_token: str | None = "local-token"
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    # How sure Alexa is of the voice (context.System.person.authenticationConfidenceLevel)
+    person_confidence: int | None = None
 
     # -- sessions -----------------------------------------------------------------------
 

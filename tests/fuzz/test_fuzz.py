@@ -38,10 +38,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 from domain.clock import FixedClock
 from skill.devtools.envelopes import Device, SlotValue
 from skill.model import model_path
+from skill.speech import speech_for
 from skill.voice.names import LOCALES
 from tests.conftest import PG_URL
 from tests.faults.test_faults import _views
-from tests.skill.harness import SKILL_ID, AlexaApiFake, check_response, post, serving
+from tests.replies import check_response, said
+from tests.skill.harness import SKILL_ID, AlexaApiFake, post, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("SMALL_STEPS_FUZZ_EXAMPLES", "40"))
@@ -171,6 +173,8 @@ class Conversations(RuleBasedStateMachine):
         assert status < 500, (status, body)
         assert status == 200, (status, body)  # every envelope here is a valid one
         check_response(body)
+        # The store is up throughout: the catch-all's apology means a handler failed.
+        assert said(body) != speech_for(device.locale).turn("error").text, envelope
         device.after(body)
         return body
 
