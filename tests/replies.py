@@ -13,7 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-BANNED = re.compile(r"\b(fail(s|ed|ing|ure)?|miss(ed|ing)?|behind|should|streaks?)\b", re.I)
+from skill.speech import UNSAID as BANNED  # the language rules' words, one list
+
 MAX_WORDS = 75  # the longest turn (the weekly summary) stays under 30 seconds
 
 

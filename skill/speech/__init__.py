@@ -19,6 +19,11 @@ from domain.catalogue import starter
 from skill.conversation.safety import crisis_line
 from skill.speech import en_AU, en_CA, en_GB, en_IN, en_US
 
+# The words the skill never says (docs/conversation.md, "How it speaks"): of failure,
+# missing out, falling behind, obligation, streaks. Its templates never hold them, and a
+# person's own words holding one are not said back (`Speech.their_words`).
+UNSAID = re.compile(r"\b(fail(s|ed|ing|ure)?|miss(ed|ing)?|behind|should|streaks?)\b", re.I)
+
 MODULES: dict[str, ModuleType] = {m.LOCALE: m for m in (en_US, en_GB, en_CA, en_AU, en_IN)}
 LOCALES = tuple(MODULES)
 DEFAULT_LOCALE = "en-US"
@@ -142,12 +147,18 @@ class Speech:
         """The first letter upper case, the rest as it is ("Call Mum", not "Call mum")."""
         return text[:1].upper() + text[1:]
 
+    def their_words(self, text: str) -> str:
+        """A person's own words to say back ("being a good friend"), or "that" when they
+        hold a word the skill never says ("I failed again"): the person may say it, the
+        skill does not repeat it to them."""
+        return self.words["their_words"] if UNSAID.search(text) else text
+
     def activity(self, title: str) -> str:
         """A step's title inside a sentence: a catalogue step's own form ("Make your bed" →
         "making your bed"); a person's own step as "your step: call Mum"."""
         if title in self.in_a_sentence:
             return self.in_a_sentence[title]
-        return self.own_step.format(title=self.lower_first(title))
+        return self.own_step.format(title=self.lower_first(self.their_words(title)))
 
     @staticmethod
     def lower_first(title: str) -> str:

@@ -550,6 +550,9 @@ DONE_SMALLER = "You did the smaller version: {title}"
 OWN_STEP = "your step: {title}"
 
 WORDS = {
+    # A person's own words that break the language rules ("I failed again") are not said
+    # back: this is said in their place ("Is that mostly about people, ...?").
+    "their_words": "that",
     "morning": "morning",
     "afternoon": "afternoon",
     "evening": "evening",

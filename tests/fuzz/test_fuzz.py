@@ -64,7 +64,8 @@ ODD_TEXT = st.one_of(
     st.sampled_from([
         "<speak>hello</speak>", "</speak><audio src='https://x/y.mp3'/>", "a & b < c > d",
         "]]><!--", '"quoted" \\back\\', "\x00", "tab\there\nnewline\r", "\u202eright-to-left",
-        "🙂🚶‍♀️", "ＡＢＣ", "I want to die", "dead", "    ", "",
+        "🙂🚶‍♀️", "ＡＢＣ", "I want to die", "I wanted to die", "dead", "    ", "",
+        "I failed again", "after I missed the bus",
     ]),
     st.integers(200, 4000).map(lambda n: ("a very long walk " * n)[:n]),
 )

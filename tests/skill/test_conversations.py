@@ -326,6 +326,21 @@ def test_a_value_without_an_obvious_area_is_asked_about(speaker: Speaker, server
     assert list(profile.values.values()) == [{"area": "mind_body_spirituality", "text": "being brave"}]
 
 
+
+@pytest.mark.parametrize("value", ["I failed again", "being someone who should cope"])
+def test_a_persons_words_the_skill_never_says_are_not_said_back(speaker: Speaker, server,
+                                                                value: str) -> None:
+    """The person may say "failed"; the skill does not repeat it to them (the language
+    rules hold for every reply): "that" takes their words' place, and they are kept."""
+    speaker.launch()
+    said = speaker.say(I.NAME_VALUE, value=value)
+    assert said.startswith("Thank you. Is that mostly about people, work, fun, health or home?")
+    said = speaker.say(I.GET_SMALL_STEP, lifeArea=custom("people", "relationships",
+                                                          "LifeAreaType"))
+    assert said.startswith("Thank you. That matters to you")
+    profile = server[1].profile(_key(server, speaker))
+    assert [v["text"] for v in profile.values.values()] == [value]
+
 def test_relapse_plan_offered_saved_and_read_back(speaker: Speaker, server):
     speaker.launch()
     said = speaker.say(I.RELAPSE_PLAN)

@@ -246,7 +246,8 @@ class PairWithRoutineHandler(IntentHandler):
         if routine_id is not None:
             routine, spoken = routine_id, turn.speech.word(f"routine_{routine_id}")
         elif heard is not None:
-            routine = spoken = heard[:40]
+            routine = heard[:40]
+            spoken = turn.speech.their_words(routine)
         else:
             turn.expect(DialogState.PAIR)
             return turn.say("pair_which")

@@ -45,13 +45,13 @@ class NameValueHandler(IntentHandler):
         area = guess_area(text)
         if area is None:
             turn.expect(DialogState.VALUE_AREA, text=text)
-            return turn.say("value_which_area", value=text)
+            return turn.say("value_which_area", value=turn.speech.their_words(text))
         return _name(turn, area, text)
 
 
 def _name(turn: Turn, area: str, text: str) -> Response:
     turn.app.name_value(turn.ctx.person, area, text)
-    return turn.say("value_named", value=turn.speech.capital(text),
+    return turn.say("value_named", value=turn.speech.capital(turn.speech.their_words(text)),
                     area=turn.speech.word(f"area_{area}"))
 
 
@@ -59,7 +59,7 @@ def _name(turn: Turn, area: str, text: str) -> Response:
 def value_area(turn: Turn) -> Response:
     area = turn.slot_choice(I.LIFE_AREA, LIFE_AREAS)
     if area is None:
-        return turn.say("value_which_area", value=turn.pending["text"])
+        return turn.say("value_which_area", value=turn.speech.their_words(turn.pending["text"]))
     return _name(turn, area, turn.pending["text"])
 
 
