@@ -28,8 +28,12 @@ WEEK_ID = re.compile(r"\d{4}-W\d{2}")
 # near enough that every week and day arithmetic on them stays within the calendar.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 # Control characters and lone surrogates: nothing a person says, and what some stores
-# cannot hold (PostgreSQL refuses NUL in text, UTF-8 has no lone surrogates).
-CONTROLS = frozenset({"Cc", "Cs"})
+# cannot hold (PostgreSQL refuses NUL in text, UTF-8 has no lone surrogates). Format
+# characters too (right-to-left overrides, zero-width spaces, byte-order marks), which
+# make a text show other than it reads on a card; but not the zero-width joiners that
+# scripts such as Devanagari (en-IN) and emoji are written with.
+CONTROLS = frozenset({"Cc", "Cs", "Cf"})
+JOINERS = frozenset({"\u200c", "\u200d"})
 MAX_MINUTES = 240
 
 
@@ -112,7 +116,7 @@ def slot(part_of_day: str | None, at_time: time | None) -> str:
 
 
 def is_control(character: str) -> bool:
-    return unicodedata.category(character) in CONTROLS
+    return unicodedata.category(character) in CONTROLS and character not in JOINERS
 
 
 def without_controls(value: str) -> str:

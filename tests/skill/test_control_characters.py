@@ -51,6 +51,23 @@ def test_a_routine_with_a_nul_is_cleaned_and_everyone_is_still_served(
     assert app.today(person_key(speaker)).steps[0].paired_with == "after tea"
 
 
+def test_format_characters_are_cleaned_but_joiners_kept(
+        speaker: Speaker, server: tuple[str, SmallSteps]) -> None:
+    """A right-to-left override or a zero-width space makes a card show other than the
+    words read; the joiners Devanagari and emoji are written with are kept."""
+    app = server[1]
+    take_first_step(speaker)
+    speaker.say("GetSmallStepIntent")
+    said = speaker.say(I_PAIR, routine=custom("\ufeffafter\u200b \u202etea", None,
+                                              "RoutineType"))
+    assert said == "Good idea. Making your bed now comes after after tea."
+    assert app.today(person_key(speaker)).steps[0].paired_with == "after tea"
+    speaker.say(I_PAIR, routine=custom("after chai \u0915\u094d\u200d\u0937", None,
+                                       "RoutineType"))
+    assert app.today(person_key(speaker)).steps[0].paired_with == \
+        "after chai \u0915\u094d\u200d\u0937"
+
+
 def test_text_of_nothing_but_control_characters_gets_a_gentle_question(
         speaker: Speaker, server: tuple[str, SmallSteps]) -> None:
     url, app = server
@@ -62,7 +79,8 @@ def test_text_of_nothing_but_control_characters_gets_a_gentle_question(
     assert health(url)["set_aside"] == 0
 
 
-@pytest.mark.parametrize("bad", ["after tea\x00", "after\x1btea", "tea\ud800", "tea\x9b"])
+@pytest.mark.parametrize("bad", ["after tea\x00", "after\x1btea", "tea\ud800", "tea\x9b",
+                                 "\u202eaet retfa", "after\u200btea", "\ufeffafter tea"])
 def test_the_domain_refuses_control_characters(bad: str, server: tuple[str, SmallSteps],
                                                speaker: Speaker) -> None:
     app = server[1]
