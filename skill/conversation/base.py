@@ -45,6 +45,28 @@ NOT_FOLLOWED_LIMIT = 3  # the third time in a row ends the session kindly instea
 MAX_HEARD_CHARS = 200
 SPEAKER = "speaker"  # whose session this is: the start of the speaker's person key
 DROPPED = "small_steps_dropped"  # request: the state dropped as the speaker changed
+HELP_NAMED = "help_named"  # where help is has been named once already this session
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# What each session attribute holds. Alexa sends back only what the skill set, so any
+# other shape is a garbled or forged session: dropped before a handler reads it (none
+# trips over it, and the crisis line is never kept from anyone by it).
+SHAPES: dict[str, Callable[[Any], bool]] = {
+    PENDING: lambda v: isinstance(v, dict) and isinstance(v.get("what"), str),
+    FOCUS: lambda v: isinstance(v, str),
+    LAST: lambda v: (isinstance(v, list) and len(v) == 2 and isinstance(v[0], str)
+                     and isinstance(v[1], (str, type(None)))),
+    OFFERED: _strings,
+    ASKED: lambda v: isinstance(v, str),
+    CRISIS: lambda v: isinstance(v, bool),
+    NOT_FOLLOWED: lambda v: isinstance(v, int) and not isinstance(v, bool),
+    SPEAKER: lambda v: isinstance(v, str),
+    HELP_NAMED: lambda v: isinstance(v, bool),
+}
 
 
 class Turn:
@@ -154,6 +176,12 @@ class Turn:
 
 
 # -- whose session ----------------------------------------------------------------------
+
+def well_formed(session: dict[str, Any]) -> None:
+    """Drop what the session holds in a shape the skill never made (SHAPES)."""
+    for key in [k for k, v in session.items() if not SHAPES.get(k, lambda _: False)(v)]:
+        del session[key]
+
 
 def bind_speaker(handler_input: HandlerInput, identity: Identity | None) -> None:
     """Session state belongs to the person it was made for. When another person speaks

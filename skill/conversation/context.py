@@ -91,8 +91,10 @@ class ContextInterceptor(AbstractRequestInterceptor):
         self.services = services
 
     def process(self, handler_input: HandlerInput) -> None:
-        from skill.conversation.base import bind_speaker  # (base imports this module)
+        from skill.conversation.base import bind_speaker, well_formed  # (base imports this)
 
         ctx = RequestContext(handler_input, self.services)
         handler_input.attributes_manager.request_attributes[CTX] = ctx
+        if handler_input.request_envelope.session is not None:
+            well_formed(handler_input.attributes_manager.session_attributes)
         bind_speaker(handler_input, ctx.identity)

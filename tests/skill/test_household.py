@@ -316,3 +316,22 @@ def test_words_at_the_pin_question_are_not_a_wrong_try(server, clock):
     flatmate.say(I.RATE_MOOD, mood="2222")
     flatmate.say(I.WEEKLY_SUMMARY)
     assert flatmate.say(I.RATE_MOOD, mood="3333").startswith("Let's leave that for now")
+
+
+@pytest.mark.parametrize("garbled", [
+    {"pending": "x"}, {"pending": {"what": 7}}, {"pending": ["crisis"]}, {"offered": "walk"},
+    {"last": "<speak><audio src='https://example.com/a.mp3'/></speak>"}, {"not_followed": "3"},
+    {"focus": {"step": 1}}, {"speaker": 5}, {"crisis": "yes"},
+])
+def test_a_garbled_session_is_dropped_and_the_crisis_line_still_answers(
+        speaker: Speaker, garbled: dict) -> None:
+    """Alexa sends back only what the skill set: anything else was garbled or forged on
+    the way. It is dropped before any handler reads it, so the person hears an answer,
+    never the apology, and crisis words always reach the crisis line."""
+    speaker.launch()
+    speaker.device.attributes = dict(garbled)
+    said = speaker.say(I.RATE_MOOD, mood="6")
+    assert said.startswith("Thanks, a 6, noted.")
+    speaker.device.attributes = dict(garbled)
+    said = speaker.say(I.NAME_VALUE, value="I want to die")
+    assert "Samaritans" in said

@@ -64,7 +64,7 @@ def test_a_signed_request_is_served(signed_server):
     body = _body()
     status, response = post(url, body, certs.headers(body))
     assert status == 200 and "Welcome to Small Steps" in response["response"]["outputSpeech"]["ssml"]
-    assert _events(app) == 1  # enrolled
+    assert _events(app) == 2  # enrolled, and linked to the account it speaks through
 
 
 def _refused(url: str, app, body: bytes, headers: dict[str, str]) -> dict:  # noqa: ANN001

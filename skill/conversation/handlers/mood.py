@@ -6,7 +6,7 @@ from __future__ import annotations
 from ask_sdk_model import Response
 
 from domain.results import StepView
-from skill.conversation.base import OFFERED, IntentHandler, Turn, answers
+from skill.conversation.base import HELP_NAMED, OFFERED, IntentHandler, Turn, answers
 from skill.conversation.handlers.log import mood_value, not_a_mood
 from skill.conversation.states import DialogState
 from skill.model import I
@@ -14,7 +14,6 @@ from skill.model import I
 # A mood of 3 or below is low: not distress by itself, but acknowledged warmly, the plan
 # offered at its smallest (act on the plan, not the mood), and help named once a session.
 LOW_MOOD = 3
-HELP_NAMED = "help_named"  # session: where help is has been named once already
 
 
 def is_low(value: int) -> bool:
