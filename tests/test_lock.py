@@ -7,6 +7,7 @@ interpreter running the tests (the project's .venv, built from the lock)."""
 from __future__ import annotations
 
 import re
+import site
 import tomllib
 from importlib.metadata import distributions
 from pathlib import Path
@@ -39,7 +40,11 @@ def _locked() -> dict[str, tuple[str, list[str]]]:
 
 
 def _installed() -> dict[str, object]:
-    return {canonicalize_name(d.metadata["Name"]): d for d in distributions()}
+    """The distributions installed in this environment's site-packages. Not all of
+    sys.path: importing setuptools (as a test before this one may) puts the copies it
+    vendors on it, which are no installed distributions of ours."""
+    return {canonicalize_name(d.metadata["Name"]): d
+            for d in distributions(path=site.getsitepackages())}
 
 
 def _pyproject_requirements() -> list[Requirement]:
