@@ -45,6 +45,7 @@ class DialogState(StrEnum):
     # privacy and the household guard
     DELETE = "delete"  # delete everything: sure?
     SET_PIN = "set_pin"  # which PIN to set?
+    PIN_REPEAT = "pin_repeat"  # the new PIN once more, so a misheard one is never set
     PIN = "pin"  # the PIN before the summary
     PIN_CURRENT = "pin_current"  # the current PIN before a new one
     DELETE_PIN = "delete_pin"  # the PIN before deleting everything
@@ -89,20 +90,20 @@ _NOT_A_NUMBER = {_S.OFFER, _S.DOABLE, _S.WANT_OTHER, _S.PLAN_OFFER, _S.WHICH_DON
 # "Yes" where a name, a time or a number is asked for answers nothing.
 _NOT_YES = {_S.WHICH_DONE, _S.WHICH_NOT_DONE, _S.BARRIER, _S.SCHEDULE, _S.MOVE, _S.SWAP,
             _S.PAIR, _S.VALUE, _S.VALUE_AREA, _S.MOOD, _S.MOOD_AFTER, _S.RATE_ENJOYMENT,
-            _S.RATE_MASTERY, _S.SET_PIN, _S.PIN, _S.PIN_CURRENT, _S.DELETE_PIN}
+            _S.RATE_MASTERY, _S.SET_PIN, _S.PIN_REPEAT, _S.PIN, _S.PIN_CURRENT, _S.DELETE_PIN}
 # A barrier said where the step is already not today, or a name or a time is asked for.
 # (At "does that feel doable?" it is about the step told: not today, with that reason.)
 _NOT_A_BARRIER = {_S.CONFIRM_NOT_TODAY, _S.OFFER_SMALLER, _S.OFFER_TIME, _S.WHICH_DONE,
                   _S.WHICH_NOT_DONE, _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR, _S.VALUE, _S.VALUE_AREA, _S.SET_PIN,
-                  _S.PIN, _S.PIN_CURRENT, _S.DELETE_PIN, _S.MOOD_ASK, _S.RELAPSE, _S.DELETE}
+                  _S.PIN_REPEAT, _S.PIN, _S.PIN_CURRENT, _S.DELETE_PIN, _S.MOOD_ASK, _S.RELAPSE, _S.DELETE}
 
 # A feeling said by itself ("I feel rubbish") where a name, a time, a number, a PIN or
 # a decision about the data is asked for: it answers nothing, so the question again.
 # (At a yes-or-no question it is a new turn: thanked for, a number offered; the
 # check-in, the mood and distress states have their own answers.)
 _NOT_A_FEELING = {_S.WHICH_DONE, _S.WHICH_NOT_DONE, _S.SCHEDULE, _S.MOVE, _S.SWAP, _S.PAIR,
-                  _S.VALUE, _S.VALUE_AREA, _S.SET_PIN, _S.PIN, _S.PIN_CURRENT, _S.DELETE_PIN,
-                  _S.DELETE, _S.RATE_ENJOYMENT,
+                  _S.VALUE, _S.VALUE_AREA, _S.SET_PIN, _S.PIN_REPEAT, _S.PIN, _S.PIN_CURRENT,
+                  _S.DELETE_PIN, _S.DELETE, _S.RATE_ENJOYMENT,
                   _S.RATE_MASTERY}
 
 REASK: dict[DialogState, frozenset[str]] = {

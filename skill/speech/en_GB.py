@@ -410,6 +410,16 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "You can ask for today's small step, or say stop.",
     ),
     "pin_not_set": "Okay, no PIN set.",
+    # A new PIN is said twice: a misheard one would lock the person out.
+    "pin_repeat_ask": (
+        "Please say those four digits once more, so I know I heard them right.",
+        "Say your new four-digit PIN once more.",
+    ),
+    "pin_repeat_differs": (
+        "Those weren't the same four digits, so no PIN is set yet. Which four digits would "
+        "you like?",
+        "Which four digits would you like?",
+    ),
     "pin_kept_private": "Okay, your summary stays private for now.",
     "pin_set": (
         "Done. Your summary now needs your PIN, unless Alexa recognises your voice."

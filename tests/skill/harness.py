@@ -121,6 +121,13 @@ class Speaker:
         return spoken_text(self.send(self.device.intent(intent, slots, self._now(),
                                                         confirmation=confirmation)))
 
+    def set_pin(self, pin: str) -> str:
+        """"Set my PIN to ..." and the digits once more, as the skill asks: what it says
+        at the end (AssertionError if it asked for more than that)."""
+        said = self.say("SetPinIntent", pin=pin)
+        assert said.startswith("Please say those four digits once more"), said
+        return self.say("SetPinIntent", pin=pin)
+
     def end(self) -> dict[str, Any]:
         return self.send(self.device.session_ended(now=self._now()))
 

@@ -690,7 +690,10 @@ def test_a_pin_guards_the_summary_unless_alexa_knows_the_voice(server, clock):
     start(account)
     assert account.say(I.SET_PIN) == "Which four digits would you like as your PIN?"
     assert account.say(I.RATE_MOOD, mood="12345").startswith("A PIN is four digits")
-    assert account.say(I.RATE_MOOD, mood="0482").startswith("Done. Your summary now needs your PIN")
+    assert account.say(I.RATE_MOOD, mood="0482").startswith("Please say those four digits once")
+    assert account.say(I.RATE_MOOD, mood="0483").startswith("Those weren't the same four digits")
+    assert account.say(I.RATE_MOOD, mood="0482").startswith("Please say those four digits once")
+    assert account.say(I.RATE_MOOD, mood="482").startswith("Done. Your summary now needs your PIN")
     assert account.say(I.WEEKLY_SUMMARY) == "Your summary is private. What's your four-digit PIN?"
     assert account.say(I.RATE_MOOD, mood="1111") == "That doesn't match. What's your four-digit PIN?"
     assert account.say(I.RATE_MOOD, mood="482").startswith(
@@ -705,7 +708,7 @@ def test_a_pin_guards_the_summary_unless_alexa_knows_the_voice(server, clock):
     voice = Speaker(server[0], clock, locale="en-GB", user_id="amzn1.ask.account.HOME",
                     person_id="amzn1.ask.person.ASHA")
     start(voice)
-    voice.say(I.SET_PIN, pin="1234")
+    voice.set_pin("1234")
     assert voice.say(I.WEEKLY_SUMMARY).startswith("This week, you planned one step")
 
 
@@ -758,7 +761,7 @@ def _home(server, clock, **kw) -> Speaker:
 def test_changing_a_pin_needs_the_current_one(server, clock):
     owner = _home(server, clock)
     start(owner)
-    owner.say(I.SET_PIN, pin="4821")
+    owner.set_pin("4821")
     flatmate = _home(server, clock)  # the same account, a voice Alexa does not know
     said = flatmate.say(I.SET_PIN, pin="1234")
     assert said == "You have a PIN already. First, what's your current PIN?"
@@ -771,19 +774,20 @@ def test_changing_a_pin_needs_the_current_one(server, clock):
     # With the current PIN, the new one is asked for, and only then set.
     assert owner.say(I.SET_PIN).startswith("You have a PIN already.")
     assert owner.say(I.RATE_MOOD, mood="4821") == "Which four digits would you like as your PIN?"
+    assert owner.say(I.RATE_MOOD, mood="2468").startswith("Please say those four digits once")
     assert owner.say(I.RATE_MOOD, mood="2468").startswith("Done.")
     assert server[1].check_pin(person, "2468")
     # A voice Alexa recognises is its own person with its own guard: no current PIN asked.
     voice = _home(server, clock, person_id="amzn1.ask.person.ASHA")
     start(voice)
-    voice.say(I.SET_PIN, pin="1357")
-    assert voice.say(I.SET_PIN, pin="9753").startswith("Done.")
+    voice.set_pin("1357")
+    assert voice.set_pin("9753").startswith("Done.")
 
 
 def test_wrong_pins_are_limited_across_sessions_then_kindly_paused(server, clock):
     owner = _home(server, clock)
     start(owner)
-    owner.say(I.SET_PIN, pin="4821")
+    owner.set_pin("4821")
     guesser = _home(server, clock)
     guesser.say(I.WEEKLY_SUMMARY)
     guesser.say(I.RATE_MOOD, mood="1111")
@@ -811,7 +815,7 @@ def test_deleting_needs_the_pin_when_one_is_set(server, clock):
     owner = _home(server, clock)
     start(owner)
     person = _key(server, owner)
-    owner.say(I.SET_PIN, pin="4821")
+    owner.set_pin("4821")
     flatmate = _home(server, clock)
     assert flatmate.say(I.DELETE_MY_DATA) == "Your data is private. What's your four-digit PIN?"
     assert "What's your four-digit PIN?" in flatmate.say(I.YES)  # "yes" is no PIN

@@ -59,7 +59,7 @@ def test_behind_the_guard_the_mood_after_a_step_leaves_the_earlier_one_out(
     said = _mood_before_then_after(owner, before, after)
     assert said == f"Thank you, that's a {after}. {lift}"  # no guard: the lift is told
     clock.advance(days=1)
-    owner.say(I.SET_PIN, pin="4821")
+    owner.set_pin("4821")
     flatmate = _at_home(server, clock)  # the same account, a voice Alexa does not know
     take_first_step(flatmate)
     said = _mood_before_then_after(flatmate, before, after)  # (a pleasure step today)
@@ -68,7 +68,7 @@ def test_behind_the_guard_the_mood_after_a_step_leaves_the_earlier_one_out(
     # A recognised voice that set its own PIN is its own guard: it hears its lift.
     ruth = _at_home(server, clock, person_id="amzn1.ask.person.RUTH")
     take_first_step(ruth)
-    ruth.say(I.SET_PIN, pin="1357")
+    ruth.set_pin("1357")
     assert _mood_before_then_after(ruth, before, after).startswith(
         f"Thank you, that's a {after}. {lift}")
 
@@ -77,7 +77,7 @@ def test_behind_the_guard_a_pleasure_step_asks_its_rating_without_the_earlier_mo
         server, clock):
     owner = _at_home(server, clock)
     owner.launch()
-    owner.say(I.SET_PIN, pin="4821")
+    owner.set_pin("4821")
     song = activity("played my favourite song", "favourite-song")
     said = _mood_before_then_after(owner, "3", "8", {"activity": song})
     assert said == (f"Thank you, that's an 8. {LIFT_LEFT_OUT} How much did you enjoy it, "
@@ -92,7 +92,7 @@ def test_a_pin_set_by_a_recognised_voice_is_hers_and_an_older_one_is_asked_of_ev
     app = server[1]
     ruth = _at_home(server, clock, person_id="amzn1.ask.person.RUTH")
     take_first_step(ruth)
-    ruth.say(I.SET_PIN, pin="1357")
+    ruth.set_pin("1357")
     assert app.profile(person_key(ruth)).pin_by_voice
     assert ruth.say(I.WEEKLY_SUMMARY).startswith("This week, you planned one step")
     # A PIN from before the setter was recorded (an event of version 1): it may not have
@@ -261,7 +261,7 @@ def test_no_card_carries_a_mood_a_trend_a_pin_or_a_crisis_detail(server, clock):
     key = person_key(owner)
     app.schedule_step(key, "check-in-call", "2026-11-24")
     _mood_before_then_after(owner, "2", "9")
-    owner.say(I.SET_PIN, pin="4821")
+    owner.set_pin("4821")
     cards = {}
     owner.launch()
     cards[owner.card["title"]] = owner.card["content"]
@@ -291,7 +291,7 @@ def test_words_at_the_pin_question_are_not_a_wrong_try(server, clock):
     app = server[1]
     owner = _at_home(server, clock)
     take_first_step(owner)
-    owner.say(I.SET_PIN, pin="4821")
+    owner.set_pin("4821")
     person = person_key(owner)
     not_heard = ("I didn't catch a PIN. What's your four-digit PIN? If you've forgotten it, "
                  "just say no.")
@@ -335,3 +335,19 @@ def test_a_garbled_session_is_dropped_and_the_crisis_line_still_answers(
     speaker.device.attributes = dict(garbled)
     said = speaker.say(I.NAME_VALUE, value="I want to die")
     assert "Samaritans" in said
+
+
+def test_a_new_pin_is_said_twice_and_a_mishearing_sets_nothing(server, clock) -> None:
+    """One misheard digit would lock the person out of their own summary: the new PIN
+    is asked for once more, set only if both match, and never kept in the session."""
+    owner = Speaker(server[0], clock, locale="en-GB", user_id="amzn1.ask.account.TWICE")
+    take_first_step(owner)
+    said = owner.say(I.SET_PIN, pin="2468")
+    assert said.startswith("Please say those four digits once more") and owner.open
+    assert "2468" not in json.dumps(owner.device.attributes)
+    assert owner.say(I.SET_PIN, pin="2486").startswith("Those weren't the same four digits")
+    person = person_key(owner)
+    assert not server[1].has_pin(person)
+    assert owner.say(I.NO) == "Okay, no PIN set."
+    assert owner.set_pin("2468").startswith("Done.")
+    assert server[1].check_pin(person, "2468")

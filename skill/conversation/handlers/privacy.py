@@ -162,18 +162,38 @@ def pin_chosen(turn: Turn) -> Response:
 
 
 @answers(I.NO, DialogState.SET_PIN)
+@answers(I.NO, DialogState.PIN_REPEAT)
 def no_pin(turn: Turn) -> Response:
     return turn.say("pin_not_set")
 
 
+def _chosen(turn: Turn, pin: str) -> str:
+    """What the session keeps of a new PIN until it is said again: a keyed hash (the
+    server's identity key), never the digits, which would travel with the session."""
+    return turn.ctx.services.identity.key("new-pin", f"{turn.ctx.person}:{pin}")
+
+
 def _set_pin(turn: Turn, heard: str | None, asked: bool) -> Response:
+    """A new PIN is said twice before it is set: one misheard digit would otherwise
+    lock the person out of their own summary, with no way back but erasing it all."""
     if heard is None and not asked:
         turn.expect(DialogState.SET_PIN)
         return turn.say("pin_set_ask")
     if heard is None or not heard.isdigit() or len(heard) > 4:
         turn.expect(DialogState.SET_PIN)
         return turn.say("pin_invalid")
-    turn.app.set_pin(turn.ctx.person, heard.zfill(4), by_voice=turn.ctx.identity.recognised_voice)
+    turn.expect(DialogState.PIN_REPEAT, chosen=_chosen(turn, heard.zfill(4)))
+    return turn.say("pin_repeat_ask")
+
+
+@answers(I.RATE_MOOD, DialogState.PIN_REPEAT)
+@answers(I.SET_PIN, DialogState.PIN_REPEAT)
+def pin_repeated(turn: Turn) -> Response:
+    pin = heard_pin(turn)
+    if not pin or _chosen(turn, pin) != turn.pending.get("chosen"):
+        turn.expect(DialogState.SET_PIN)
+        return turn.say("pin_repeat_differs")
+    turn.app.set_pin(turn.ctx.person, pin, by_voice=turn.ctx.identity.recognised_voice)
     return turn.say("pin_set")
 
 
