@@ -52,6 +52,7 @@ class RequestContext:
         self.speech: Speech = speech_for(self.locale)
         self.identity: Identity | None = identify(envelope, services.identity)
         self._profile: Person | None = None
+        self._known: Person | None | bool = False  # False: not read yet this turn
 
     @property
     def person(self) -> str:
@@ -66,9 +67,8 @@ class RequestContext:
             return self._profile
         device_zone = device_time_zone(self.handler_input, self.services.zones)
         account = self.identity.account
-        try:
-            profile = self.app.profile(self.person)
-        except NotEnrolled:
+        profile = self.known_profile()
+        if profile is None:
             zone = device_zone or LOCALE_ZONES.get(self.locale, "UTC")
             self.app.enrol(self.person, self.locale, zone, account)
             profile = self.app.profile(self.person)
@@ -81,6 +81,18 @@ class RequestContext:
                 profile = self.app.profile(self.person)
         self._profile = profile
         return profile
+
+    def known_profile(self) -> Person | None:
+        """The person's profile if they are enrolled, never enrolling them (the guard
+        asks this of whoever speaks): read once a turn, and shared with `profile()`."""
+        if self._profile is not None:
+            return self._profile
+        if self._known is False:
+            try:
+                self._known = self.app.profile(self.person)
+            except NotEnrolled:
+                self._known = None
+        return self._known  # type: ignore[return-value]
 
     def today(self) -> date:
         return local_date(self.app.clock.now(), self.profile().time_zone)

@@ -26,9 +26,8 @@ PIN_STATES = (DialogState.PIN, DialogState.PIN_CURRENT, DialogState.DELETE_PIN)
 def guarded(turn: Turn) -> bool:
     """The household guard stands here: a PIN is set, and the speaker is not the
     recognised voice that set it (`Person.guards`). Nobody is enrolled by asking."""
-    if not turn.app.is_enrolled(turn.ctx.person):
-        return False
-    return turn.app.guards(turn.ctx.person, turn.ctx.identity.recognised_voice)
+    profile = turn.ctx.known_profile()  # read once: the turn's answer reads it too
+    return profile is not None and turn.app.guards(profile, turn.ctx.identity.recognised_voice)
 
 
 def heard_pin(turn: Turn) -> str:
