@@ -44,6 +44,10 @@ class BadEnvelope(ValueError):
     """The body is not an Alexa request envelope."""
 
 
+# Requests Alexa always sends in a session (skill events and the like come without one).
+IN_A_SESSION = frozenset({"LaunchRequest", "IntentRequest", "SessionEndedRequest"})
+
+
 def _need(data: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
     value = data.get(key) if isinstance(data, dict) else None
     if not isinstance(value, kind):
@@ -68,8 +72,13 @@ def read_envelope(body: bytes) -> dict[str, Any]:
     system = _need(_need(envelope, "context", dict, ""), "System", dict, "context.")
     _need(_need(system, "application", dict, "context.System."), "applicationId", str,
           "context.System.application.")
-    _need(_need(system, "user", dict, "context.System."), "userId", str, "context.System.user.")
+    user = _need(_need(system, "user", dict, "context.System."), "userId", str,
+                 "context.System.user.")
+    if not user.strip():
+        raise BadEnvelope("context.System.user.userId is empty")
     session = envelope.get("session")
+    if session is None and req["type"] in IN_A_SESSION:
+        raise BadEnvelope(f"a {req['type']} comes in a session, and this one has none")
     if session is not None:
         if not isinstance(session, dict):
             raise BadEnvelope("session has the wrong type")

@@ -412,7 +412,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "pin_not_set": "Okay, no PIN set.",
     # A new PIN is said twice: a misheard one would lock the person out.
     "pin_repeat_ask": (
-        "Please say those four digits once more, so I know I heard them right.",
+        "Could you say those four digits once more, so I know I heard them right?",
         "Say your new four-digit PIN once more.",
     ),
     "pin_repeat_differs": (
@@ -491,6 +491,12 @@ TEXT: dict[str, str | tuple[str, str]] = {
     # The first opening in the 72 hours after the crisis line was given: a quiet check-in.
     "check_in": (
         "Hello. Last time things sounded very hard. Are you doing okay right now?",
+        "Are you doing okay right now? You can say yes or no.",
+    ),
+    # The same behind the household guard (a PIN set, a speaker it does not exempt): asked
+    # of whoever opens, so it says nothing of last time.
+    "check_in_guarded": (
+        "Hello. Before we start, are you doing okay right now?",
         "Are you doing okay right now? You can say yes or no.",
     ),
     "check_in_ok": (

@@ -125,7 +125,7 @@ class Speaker:
         """"Set my PIN to ..." and the digits once more, as the skill asks: what it says
         at the end (AssertionError if it asked for more than that)."""
         said = self.say("SetPinIntent", pin=pin)
-        assert said.startswith("Please say those four digits once more"), said
+        assert said.startswith("Could you say those four digits once more"), said
         return self.say("SetPinIntent", pin=pin)
 
     def end(self) -> dict[str, Any]:

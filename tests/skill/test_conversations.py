@@ -690,9 +690,9 @@ def test_a_pin_guards_the_summary_unless_alexa_knows_the_voice(server, clock):
     start(account)
     assert account.say(I.SET_PIN) == "Which four digits would you like as your PIN?"
     assert account.say(I.RATE_MOOD, mood="12345").startswith("A PIN is four digits")
-    assert account.say(I.RATE_MOOD, mood="0482").startswith("Please say those four digits once")
+    assert account.say(I.RATE_MOOD, mood="0482").startswith("Could you say those four digits once")
     assert account.say(I.RATE_MOOD, mood="0483").startswith("Those weren't the same four digits")
-    assert account.say(I.RATE_MOOD, mood="0482").startswith("Please say those four digits once")
+    assert account.say(I.RATE_MOOD, mood="0482").startswith("Could you say those four digits once")
     assert account.say(I.RATE_MOOD, mood="482").startswith("Done. Your summary now needs your PIN")
     assert account.say(I.WEEKLY_SUMMARY) == "Your summary is private. What's your four-digit PIN?"
     assert account.say(I.RATE_MOOD, mood="1111") == "That doesn't match. What's your four-digit PIN?"
@@ -774,7 +774,7 @@ def test_changing_a_pin_needs_the_current_one(server, clock):
     # With the current PIN, the new one is asked for, and only then set.
     assert owner.say(I.SET_PIN).startswith("You have a PIN already.")
     assert owner.say(I.RATE_MOOD, mood="4821") == "Which four digits would you like as your PIN?"
-    assert owner.say(I.RATE_MOOD, mood="2468").startswith("Please say those four digits once")
+    assert owner.say(I.RATE_MOOD, mood="2468").startswith("Could you say those four digits once")
     assert owner.say(I.RATE_MOOD, mood="2468").startswith("Done.")
     assert server[1].check_pin(person, "2468")
     # A voice Alexa recognises is its own person with its own guard: no current PIN asked.

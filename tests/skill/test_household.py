@@ -343,7 +343,7 @@ def test_a_new_pin_is_said_twice_and_a_mishearing_sets_nothing(server, clock) ->
     owner = Speaker(server[0], clock, locale="en-GB", user_id="amzn1.ask.account.TWICE")
     take_first_step(owner)
     said = owner.say(I.SET_PIN, pin="2468")
-    assert said.startswith("Please say those four digits once more") and owner.open
+    assert said.startswith("Could you say those four digits once more") and owner.open
     assert "2468" not in json.dumps(owner.device.attributes)
     assert owner.say(I.SET_PIN, pin="2486").startswith("Those weren't the same four digits")
     person = person_key(owner)

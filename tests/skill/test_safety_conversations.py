@@ -283,6 +283,20 @@ def test_a_new_crisis_starts_the_72_hours_again(speaker: Speaker, server, clock:
     assert speaker.launch().startswith("Hello. Last time things sounded very hard.")
 
 
+
+def test_behind_the_guard_the_check_in_says_nothing_of_last_time(server, clock: FixedClock):
+    """Whoever opens the skill on the account may not be the person who was struggling:
+    with a PIN set, the check-in still comes, and says nothing of last time."""
+    speaker = Speaker(server[0], clock, locale="en-GB", user_id="amzn1.ask.account.SHARED")
+    start(speaker)
+    speaker.set_pin("1470")
+    speaker.say(I.CRISIS)
+    speaker.say(I.STOP)
+    said = speaker.launch()
+    assert said == "Hello. Before we start, are you doing okay right now?"
+    assert speaker.pending == "check_in"
+    assert speaker.say(I.YES).startswith("I'm glad.")
+
 def test_a_check_in_before_enrolment_too(server, clock: FixedClock):
     speaker = Speaker(server[0], clock, locale="en-GB")
     speaker.say(I.CRISIS)  # before any profile: safety never waits for one

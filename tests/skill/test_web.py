@@ -148,6 +148,9 @@ def _with(path: list[str], value: object) -> bytes:
     (_with(["context", "System", "application", "applicationId"], 42), 400),
     (_with(["request", "timestamp"], ["yesterday"]), 400),
     (_with(["session", "attributes"], "pending"), 400),
+    (_with(["session"], KeyError), 400),  # a launch comes in a session; forged otherwise
+    (_with(["context", "System", "user", "userId"], ""), 400),
+    (_with(["context", "System", "user", "userId"], "   "), 400),
     (b"{" + b'"pad": "' + b"x" * (300 * 1024) + b'"}', 413),
 ])
 def test_bad_input_gets_a_clear_4xx_and_stores_nothing(server, body, status):

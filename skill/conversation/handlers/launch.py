@@ -12,6 +12,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.conversation.base import Turn, answers
+from skill.conversation.handlers.privacy import guarded
 from skill.conversation.handlers.safety import distress_reply
 from skill.conversation.handlers.today import offer_suggestion, present_today
 from skill.conversation.states import DialogState
@@ -33,7 +34,8 @@ class LaunchHandler(AbstractRequestHandler):
         turn = Turn(handler_input)
         if _offered_lately(turn):
             turn.expect(DialogState.CHECK_IN)
-            return turn.say("check_in")
+            # Behind the guard, whoever opens may not be the person who was struggling.
+            return turn.say("check_in_guarded" if guarded(turn) else "check_in")
         turn.ctx.profile()
         if turn.ctx.is_new:
             suggestion = turn.app.suggest(turn.ctx.profile())
