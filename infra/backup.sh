@@ -13,9 +13,10 @@
 #
 # The identity key is NOT in the dump. Without it, a restored history cannot be
 # matched to the people who speak to the skill. Back it up too (separately from the
-# dumps); this script writes the key's SHA-256 next to the archive so that a restore
-# can tell whether it has the right key (SMALL_STEPS_IDENTITY_KEY_FILE, default
-# /etc/small-steps/identity.key, if this user can read it).
+# dumps). This script copies the key's fingerprint next to the archive, so that a
+# restore can tell whether it has the right key: from SS_KEY_FINGERPRINT (default
+# BACKUP_DIRECTORY/identity.key.sha256, written once at install by
+# `small-steps key-fingerprint`; this user reads it, and may not read the key).
 set -euo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -24,7 +25,7 @@ if [[ $# -ne 1 ]]; then
 fi
 directory=$1
 db=${SS_DB:-small_steps}
-key_file=${SMALL_STEPS_IDENTITY_KEY_FILE:-/etc/small-steps/identity.key}
+fingerprint_file=${SS_KEY_FINGERPRINT:-$directory/identity.key.sha256}
 
 umask 077
 mkdir -p "$directory"
@@ -37,19 +38,20 @@ pg_dump --format=custom --compress=6 --dbname="$db" --file="$partial"
 pg_restore --list "$partial" >/dev/null  # readable, or fail here rather than at restore
 mv "$partial" "$archive"
 
-if [[ -r $key_file ]]; then
-    # Same bytes the app uses (it strips surrounding whitespace).
-    fingerprint=$(tr -d '[:space:]' <"$key_file" | sha256sum | cut -d' ' -f1)
+if [[ -r $fingerprint_file ]] && fingerprint=$(tr -d '[:space:]' <"$fingerprint_file") \
+        && [[ $fingerprint =~ ^[0-9a-f]{64}$ ]]; then
     echo "$fingerprint" >"$archive.key-sha256"
-    key_note="its SHA-256 is $fingerprint (saved in $archive.key-sha256)"
+    key_note="its fingerprint is $fingerprint (saved in $archive.key-sha256)"
 else
-    key_note="this user cannot read $key_file to note its fingerprint"
+    echo "backup.sh: WARNING: no key fingerprint in $fingerprint_file (see the runbook," \
+         "Backups); the dump is written, but a restore cannot check its key" >&2
+    key_note="no fingerprint was saved: write $fingerprint_file as the runbook says"
 fi
 cat >&2 <<EOF
 backup.sh: wrote $archive ($(du -h "$archive" | cut -f1))
 backup.sh: REMEMBER the identity key is not in the dump, and the dump is of little use
-           without it: keep a copy of $key_file (or of SMALL_STEPS_IDENTITY_KEY in the
-           env file) wherever the dumps are kept, but not in the same place;
+           without it: keep a copy of the identity key (or of SMALL_STEPS_IDENTITY_KEY
+           in the env file) wherever the dumps are kept, but not in the same place;
            $key_note.
 EOF
 echo "$archive"

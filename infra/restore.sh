@@ -19,7 +19,8 @@
 #
 # To serve from it, point SMALL_STEPS_STORE (app role) at the new database and
 # restart the web and projector units; the identity key must be the one the backup
-# was taken with (compare `sha256sum` of it with the archive's .key-sha256 file).
+# was taken with: `small-steps key-fingerprint --check ARCHIVE.key-sha256`, run by a
+# user who may read the key, says whether it is.
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -74,5 +75,8 @@ echo "restore.sh: restored $archive into $db"
 lag=$((head > position ? head - position : 0))
 echo "events: $events (last notification id $head); views at $position; projection_lag: $lag"
 if [[ -r $archive.key-sha256 ]]; then
-    echo "identity key SHA-256 at backup time: $(cat "$archive.key-sha256")"
+    echo "identity key fingerprint at backup time: $(cat "$archive.key-sha256")"
+    echo "check the key before serving: small-steps key-fingerprint --check $archive.key-sha256"
+else
+    echo "restore.sh: WARNING: no $archive.key-sha256: the identity key cannot be checked" >&2
 fi

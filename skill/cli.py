@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from skill.settings import (
     DEFAULT_HOST,
@@ -237,6 +238,28 @@ def chat(args: argparse.Namespace) -> int:
             server.shutdown()
 
 
+def key_fingerprint(args: argparse.Namespace) -> int:
+    """Print the identity key's fingerprint, or (--check FILE) compare it with one a
+    backup recorded: exit 0 when they match, 1 when they do not (one line each)."""
+    from skill.settings import identity_key
+    from skill.settings import key_fingerprint as fingerprint
+
+    mine = fingerprint(identity_key(_env(args), create=False))
+    if args.check is None:
+        print(mine)
+        return 0
+    try:
+        recorded = Path(args.check).read_text().strip()
+    except OSError as e:
+        return _fail("key-fingerprint", f"cannot read {args.check}: {e.strerror}")
+    if recorded == mine:
+        print(f"small-steps key-fingerprint: the identity key matches {args.check}")
+        return 0
+    print(f"small-steps key-fingerprint: the identity key does NOT match {args.check} "
+          "(this key would separate the restored people from their history)", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="small-steps", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -269,6 +292,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="retry: only this event (its id in the list)")
     a.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
     a.set_defaults(run=set_aside, log="json")
+    k = sub.add_parser("key-fingerprint", help="the identity key's fingerprint (SHA-256), "
+                                               "or --check it against a backup's")
+    k.add_argument("--check", default=None, metavar="FILE",
+                   help="a fingerprint a backup recorded (….dump.key-sha256)")
+    k.set_defaults(run=key_fingerprint, log="text")
     c = sub.add_parser("chat", help="type what you would say to an Echo")
     c.add_argument("--url", help="a running server's /alexa URL (verification off); "
                                   "default: start one here on a free loopback port")

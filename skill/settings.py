@@ -7,6 +7,7 @@ else is handed the settings or the values it needs. The domain is given its stor
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
 import os
@@ -182,6 +183,13 @@ def _redact(url: str) -> str:
         user = creds.split(":", 1)[0]
         return f"{scheme}://{user}:***@{tail}" if ":" in creds else url
     return url
+
+
+def key_fingerprint(key: bytes) -> str:
+    """The identity key's fingerprint: the SHA-256 of the key as the app uses it (the
+    file's text without the white space around it). Backups record it and restores
+    compare it (`small-steps key-fingerprint`), so both compute it one way, here."""
+    return hashlib.sha256(key).hexdigest()
 
 
 def identity_key(env: Mapping[str, str], *, create: bool = True) -> bytes:

@@ -4,8 +4,11 @@ equal to a rebuild from them, and the app carries on writing there."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import stat
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -52,6 +55,22 @@ def views(app: SmallSteps) -> dict:
         return rows_snapshot(cur)
 
 
+def fingerprint(key: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`small-steps key-fingerprint` as an operator runs it, with this key file."""
+    return run([str(Path(sys.executable).parent / "small-steps"), "key-fingerprint", *args],
+               {**os.environ, "SMALL_STEPS_IDENTITY_KEY_FILE": str(key)}, check=False)
+
+
+def test_a_backup_without_the_keys_fingerprint_is_written_and_says_so(
+        provisioned: Provisioned, tmp_path: Path):
+    provisioned.migrate()
+    backup = run([str(INFRA / "backup.sh"), str(tmp_path / "backups")],
+                 provisioned.env(PGUSER=provisioned.owner))
+    archive = Path(backup.stdout.strip())
+    assert archive.exists() and not Path(f"{archive}.key-sha256").exists()
+    assert "WARNING: no key fingerprint" in backup.stderr
+
+
 def test_a_backup_restores_into_a_new_database(provisioned: Provisioned, tmp_path: Path):
     p = provisioned
     p.migrate()
@@ -63,18 +82,32 @@ def test_a_backup_restores_into_a_new_database(provisioned: Provisioned, tmp_pat
         head = app.recorder.max_notification_id()
     finally:
         app.close()
+    # As the runbook's install does: the key, and its fingerprint where the backups go.
     key = tmp_path / "identity.key"
     key.write_text("a-secret-identity-key\n")
+    (tmp_path / "backups").mkdir(mode=0o700)
+    (tmp_path / "backups" / "identity.key.sha256").write_text(
+        fingerprint(key).stdout)
 
+    # The backup user cannot read the key (here: there is none at its path).
     backup = run([str(INFRA / "backup.sh"), str(tmp_path / "backups")],
-                 p.env(PGUSER=p.owner, SMALL_STEPS_IDENTITY_KEY_FILE=str(key)))
+                 p.env(PGUSER=p.owner, SMALL_STEPS_IDENTITY_KEY_FILE=str(tmp_path / "none")))
     archive = Path(backup.stdout.strip())
     assert archive.parent == tmp_path / "backups"
     assert re.fullmatch(rf"{p.db}-\d{{8}}T\d{{6}}Z\.dump", archive.name)
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
-    assert "identity key" in backup.stderr
-    assert Path(f"{archive}.key-sha256").read_text().strip() == hashlib.sha256(
-        b"a-secret-identity-key").hexdigest()
+    assert "identity key" in backup.stderr and "WARNING" not in backup.stderr
+    recorded = Path(f"{archive}.key-sha256")
+    assert recorded.read_text().strip() == hashlib.sha256(b"a-secret-identity-key").hexdigest()
+    # An operator holding the right key is told so, whatever white space the file holds;
+    # a wrong key is refused.
+    key.write_text("  a-secret-identity-key  \n\n")
+    checked = fingerprint(key, "--check", str(recorded))
+    assert checked.returncode == 0 and "matches" in checked.stdout
+    other = tmp_path / "other.key"
+    other.write_text("another-key\n")
+    wrong = fingerprint(other, "--check", str(recorded))
+    assert wrong.returncode == 1 and "does NOT match" in wrong.stderr
     assert list(archive.parent.glob("*.partial")) == []
 
     restored = f"{p.db}_restored"
