@@ -1,15 +1,16 @@
-"""The documented install, for real: the project built as a wheel from a clean checkout
-(what `pip install /opt/small-steps` builds), installed into a fresh virtualenv, then
-run from a folder away from any source tree as the systemd units run it: `migrate`,
+"""The documented install and upgrade, for real: the RUNBOOK's own line that installs
+the project (`pip install … /opt/small-steps`), run on a clean copy of the repository
+into a fresh virtualenv, then again after a new release as the upgrade runs it; then,
+from a folder away from any source tree, as the systemd units run it: `migrate`,
 `serve --production` answering a signed request, and the console on SQLite.
 
 The rest of the suite runs on an editable install, which reads every file from the
-repository, so it cannot see a file that the wheel leaves out.
+repository, so it cannot see a file that the wheel leaves out, nor one it keeps.
 
 The locked dependencies are not downloaded again (the suite runs offline): the fresh
-virtualenv is given the test virtualenv's site-packages after its own, by a `.pth`
-file written once the wheel is in, and the test checks that Small Steps itself is
-imported from the fresh virtualenv's own site-packages and nowhere else.
+virtualenv is given the test virtualenv's site-packages (the lock, with the build
+backend) after its own, by a `.pth` file, and the test checks that Small Steps itself
+is imported from the fresh virtualenv's own site-packages and nowhere else.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tests.replies import said
 pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parents[1]
+RUNBOOK = ROOT / "infra" / "RUNBOOK.md"
 WELCOME = speech_for("en-GB").text["intro"][0].split(".")[0]  # "Welcome to Small Steps"
 
 
@@ -54,30 +56,36 @@ def _checkout(dest: Path) -> Path:
     return dest
 
 
-def _fresh_venv(wheel: Path, venv: Path) -> Path:
-    """A new virtualenv holding the wheel, then the locked dependencies; its site-packages."""
+def _runbook_install(checkout: Path, venv: Path) -> None:
+    """The RUNBOOK's line that installs the project, the same at install and upgrade,
+    with its paths pointing at the copy and the fresh virtualenv."""
+    lines = [line for line in RUNBOOK.read_text().splitlines()
+             if "pip install --no-deps" in line]
+    assert len(lines) == 2 and lines[0] == lines[1], lines  # First install, Upgrade
+    pip = f"{sys.executable} -m pip --python {venv / 'bin' / 'python'}"
+    command = lines[0].replace("/opt/small-steps/.venv/bin/pip", pip)
+    _run(["bash", "-euc", command.replace("/opt/small-steps", str(checkout))])
+
+
+def test_the_documented_install_and_upgrade_serve_away_from_the_source(
+        pg_schema_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checkout, venv = _checkout(tmp_path / "checkout"), tmp_path / "venv"
+    removed = checkout / "skill" / "removed_by_the_next_release.py"
+    removed.write_text('"""A module of the installed release that the next one drops."""\n')
     _run([sys.executable, "-m", "venv", "--without-pip", venv])
-    _run([sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install",
-          "--no-deps", "--no-index", wheel])
     site = next(venv.glob("lib/python*/site-packages"))
     (site / "locked-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    return site
-
-
-def test_the_built_wheel_serves_a_signed_request_away_from_the_source(
-        pg_schema_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    checkout = _checkout(tmp_path / "checkout")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-          "--wheel-dir", tmp_path / "dist", checkout])
-    (wheel,) = (tmp_path / "dist").glob("small_steps-*.whl")
-    site = _fresh_venv(wheel, tmp_path / "venv")
-    shutil.rmtree(checkout)  # what the server needs is in the wheel, or nowhere
+    _runbook_install(checkout, venv)
+    assert (site / "skill" / removed.name).exists()
+    removed.unlink()  # the next release, pulled into the same checkout
+    _runbook_install(checkout, venv)
+    assert not (site / "skill" / removed.name).exists()  # not kept by a build left behind
+    shutil.rmtree(checkout)  # what the server needs is in the package, or nowhere
 
     home = tmp_path / "var-lib-small-steps"  # the units' WorkingDirectory
     home.mkdir()
     monkeypatch.chdir(home)
-    python, small_steps = (str(tmp_path / "venv" / "bin" / name)
-                           for name in ("python", "small-steps"))
+    python, small_steps = (str(venv / "bin" / name) for name in ("python", "small-steps"))
     imported = _run([python, "-c", "import domain, skill; print(domain.__file__); "
                                    "print(skill.__file__)"]).stdout.split()
     assert [Path(p).resolve().parents[1] for p in imported] == [site.resolve()] * 2, imported
