@@ -167,7 +167,8 @@ def serve(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(settings, workers=args.workers)
     if args.threads:
         settings = dataclasses.replace(settings, threads=args.threads)
-    if settings.verify_requests and not settings.skill_ids:
+    if settings.verify_requests and not settings.skill_ids and not args.production:
+        # (production refuses to start without one: check_production, below)
         log.warning("%s is not set: every request will be refused until it names your "
                     "skill's id", ENV_SKILL_ID)
     if args.production:

@@ -11,6 +11,7 @@ import hashlib
 import ipaddress
 import logging
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ DEFAULT_KEY_FILE = "var/identity.key"
 DEFAULT_LOG_LEVEL = "INFO"
 MAX_BODY_BYTES = 256 * 1024
 DEFAULT_THREADS = 4
+# What the Alexa developer console gives a skill: amzn1.ask.skill.<uuid>, in lower case.
+SKILL_ID_SHAPE = re.compile(r"amzn1\.ask\.skill\.[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 
 
 def _environ(environ: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -169,6 +172,27 @@ class Settings:
             raise SettingsError(
                 f"{ENV_VERIFY}=false is refused in production: `serve --production` always "
                 f"verifies that requests come from Alexa (remove the setting, or set it true)")
+        self.check_skill_ids()
+
+    def check_skill_ids(self) -> None:
+        """A placeholder or mistyped id would start a server that passes /healthz yet
+        refuses every request from the real skill, so production refuses it at start.
+        The message never repeats the ids (the logs scrub them as identifiers)."""
+        ids = self.skill_ids
+        if not ids:
+            raise SettingsError(
+                f"{ENV_SKILL_ID} is not set: production needs your skill's id from the "
+                "Alexa developer console (amzn1.ask.skill.<uuid>)")
+        if any("CHANGE-ME" in i.upper() for i in ids):
+            raise SettingsError(
+                f"{ENV_SKILL_ID} is still the example's placeholder (amzn1.ask.skill.CHANGE-ME): "
+                "put your skill's id from the Alexa developer console there")
+        wrong = sum(1 for i in ids if not SKILL_ID_SHAPE.fullmatch(i))
+        if wrong:
+            raise SettingsError(
+                f"{ENV_SKILL_ID} is not an Alexa skill id ({wrong} of {len(ids)} given): "
+                "production wants amzn1.ask.skill.<uuid>, in lower case, as the Alexa "
+                "developer console shows it")
 
     def describe(self) -> str:
         return (f"store={_redact(self.store)} verify_requests={self.verify_requests} "

@@ -20,12 +20,11 @@ import urllib.request
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any, TextIO
 
 from skill.devtools.envelopes import Device, SlotValue, spoken_text
-from skill.model import model_path
 from skill.settings import Settings
+from skill.voice.render import interaction_model
 
 LAUNCH_WORDS = ("open small steps", "launch small steps", "start small steps", "open", "launch")
 # What Alexa's built-in intents hear besides the model's own samples for them: the common
@@ -680,9 +679,10 @@ def start_local_server(settings: Settings) -> tuple[str, Any]:
 
 
 def chat(url: str, locale: str, application_id: str, user: str, person: str | None,
-         lines: TextIO, out: TextIO, model_file: Path | None = None) -> int:
-    model = json.loads((model_file or model_path(locale)).read_text("utf-8"))
-    resolver = Resolver(model)
+         lines: TextIO, out: TextIO) -> int:
+    # Rendered from the source, as `interaction-models/` is: an installed package has no
+    # repository beside it (`python -m skill.voice.build --check` keeps the two equal).
+    resolver = Resolver(interaction_model(locale))
     device = Device(application_id, user_id=f"amzn1.ask.account.{user}", locale=locale,
                     person_id=f"amzn1.ask.person.{person}" if person else None,
                     api_access_token=None)

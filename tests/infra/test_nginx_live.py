@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.devtools.stack import free_port, wait_until
+from skill.devtools.stack import SKILL_ID, free_port, wait_until
 from tests.infra import nginx
 from tests.infra.conftest import SMALL_STEPS, Provisioned, script_env
 from tests.infra.test_provision import stop
@@ -46,7 +46,7 @@ def test_nginx_in_front_of_the_production_server(provisioned: Provisioned, tmp_p
     p = provisioned
     p.migrate()
     app_port, http_port, https_port = free_port(), free_port(), free_port()
-    env = script_env(SMALL_STEPS_STORE=p.app_url, SMALL_STEPS_SKILL_ID="amzn1.ask.skill.test",
+    env = script_env(SMALL_STEPS_STORE=p.app_url, SMALL_STEPS_SKILL_ID=SKILL_ID,
                      SMALL_STEPS_IDENTITY_KEY="infra-test-key", SMALL_STEPS_LOG_LEVEL="INFO")
     web = subprocess.Popen([SMALL_STEPS, "serve", "--production", "--workers", "1",
                             "--threads", "2", "--port", str(app_port)], env=env,

@@ -17,7 +17,7 @@ from psycopg import errors
 
 from domain.app import SmallSteps
 from domain.clock import FixedClock
-from skill.devtools.stack import free_port, wait_until
+from skill.devtools.stack import SKILL_ID, free_port, wait_until
 from tests.infra.conftest import SMALL_STEPS, Provisioned, run, script_env, superuser
 
 pytestmark = pytest.mark.postgres
@@ -149,7 +149,7 @@ def stop(process: subprocess.Popen) -> int:
 
 def app_env(p: Provisioned, tmp_path) -> dict[str, str]:
     """The units' environment, with the app role's URL only."""
-    return script_env(SMALL_STEPS_STORE=p.app_url, SMALL_STEPS_SKILL_ID="amzn1.ask.skill.test",
+    return script_env(SMALL_STEPS_STORE=p.app_url, SMALL_STEPS_SKILL_ID=SKILL_ID,
                       SMALL_STEPS_IDENTITY_KEY="infra-test-key", SMALL_STEPS_LOG_LEVEL="INFO",
                       SMALL_STEPS_IDENTITY_KEY_FILE=str(tmp_path / "unused" / "identity.key"))
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from skill.devtools import stack
+
+ENV_EXAMPLE = Path(__file__).resolve().parents[2] / "infra" / "small-steps.env.example"
+EXAMPLE_SKILL_ID = re.search(r"^SMALL_STEPS_SKILL_ID=(.*)$", ENV_EXAMPLE.read_text(),
+                             re.MULTILINE).group(1)
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -54,6 +60,39 @@ def test_the_production_server_itself_refuses_to_run_unverified() -> None:
                                     "SMALL_STEPS_IDENTITY_KEY": "k"}, host="127.0.0.1")
     with pytest.raises(SettingsError, match="refused in production"):
         ProductionServer(unverified)
+
+
+@pytest.mark.parametrize(("skill_ids", "words"), [
+    (EXAMPLE_SKILL_ID, "still the example's placeholder"),
+    (f"{stack.SKILL_ID},amzn1.ask.skill.change-me", "still the example's placeholder"),
+    ("amzn1.ask.skill.test", "is not an Alexa skill id (1 of 1 given)"),
+    (stack.SKILL_ID.upper(), "is not an Alexa skill id (1 of 1 given)"),
+    (f"{stack.SKILL_ID}, amzn1.ask.skill.{stack.SKILL_ID}",
+     "is not an Alexa skill id (1 of 2 given)"),
+    ("", "SMALL_STEPS_SKILL_ID is not set"),
+])
+def test_production_refuses_a_skill_id_alexa_never_sends(skill_ids: str, words: str) -> None:
+    """The example env file's placeholder (or a mistyped id) would start a server whose
+    /healthz is ok while it refuses every request of the real skill: refused at start,
+    in one line, before the store is even looked at."""
+    result = _run("serve", "--production", "--store", "postgresql://x@127.0.0.1:1/db",
+                  env={"SMALL_STEPS_SKILL_ID": skill_ids})
+    _refused(result, words)
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert stack.SKILL_ID not in result.stderr.lower()  # ids are never repeated
+
+
+def test_the_production_server_itself_refuses_the_placeholder_skill_id() -> None:
+    from skill.edge.production import ProductionServer
+    from skill.settings import Settings, SettingsError
+
+    placeholder = Settings.from_env({"SMALL_STEPS_SKILL_ID": EXAMPLE_SKILL_ID,
+                                     "SMALL_STEPS_IDENTITY_KEY": "k"}, host="127.0.0.1")
+    with pytest.raises(SettingsError, match="placeholder"):
+        ProductionServer(placeholder)
+    real = Settings.from_env({"SMALL_STEPS_SKILL_ID": stack.SKILL_ID,
+                              "SMALL_STEPS_IDENTITY_KEY": "k"}, host="127.0.0.1")
+    real.check_production()  # the shape the developer console gives passes
 
 
 def test_production_never_makes_a_new_identity_key(tmp_path) -> None:
