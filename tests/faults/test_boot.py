@@ -45,10 +45,11 @@ MISTAKES = {
     "port": (lambda: _url(port=stack.free_port()), "Connection refused"),
     "database": (lambda: _url(database="no_such_small_steps_db"),
                  'database "no_such_small_steps_db" does not exist'),
-    # The test server trusts 127.0.0.1, so a wrong password alone is let in: a role
-    # that does not exist is what it refuses.
-    "password": (lambda: _url(user="no_such_small_steps_role"),
-                 'role "no_such_small_steps_role" does not exist'),
+    "role": (lambda: _url(user="no_such_small_steps_role"),
+             'role "no_such_small_steps_role" does not exist'),
+    # The shared test server trusts 127.0.0.1: a wrong password is tried on a server of
+    # the test's own that asks for one (`guarded`).
+    "password": (None, 'password authentication failed for user "postgres"'),
 }
 # Commands that exit, and commands that serve or follow (the unit files restart those).
 ONCE = (["migrate"], ["rebuild-views"], ["set-aside", "list"], ["set-aside", "retry"])
@@ -98,12 +99,28 @@ def _text(log: Path) -> str:
     return log.read_text().replace('\\"', '"')
 
 
+@pytest.fixture(scope="module")
+def guarded() -> Iterator[stack.PrivateCluster]:
+    """A PostgreSQL server that asks for its password (which is not SECRET)."""
+    pg = stack.PrivateCluster(password="the-right-one")
+    pg.start()
+    try:
+        yield pg
+    finally:
+        pg.close()
+
+
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))
-def test_a_mistaken_store_url_never_shows_its_password(mistake: str, tmp_path: Path) -> None:
+def test_a_mistaken_store_url_never_shows_its_password(mistake: str, tmp_path: Path,
+                                                       request: pytest.FixtureRequest) -> None:
     """Each command with each mistake: one clean line and exit 2, or (a server, the
     projector) running on and saying why; the password in no output and no log."""
     make, why = MISTAKES[mistake]
-    store = make()
+    if make is None:
+        pg = request.getfixturevalue("guarded")
+        store = _url(host="127.0.0.1", port=pg.port, database="postgres")
+    else:
+        store = make()
     for argv in (*ONCE, *RUNNING):
         status, output = _run(argv, store, tmp_path / f"{argv[0]}.log")
         what = f"{mistake}: small-steps {' '.join(argv)} (exit {status}):\n{output}"
