@@ -1,5 +1,5 @@
-"""Starting on a store that cannot be used: a wrong database name, port, host, role or
-scheme in SMALL_STEPS_STORE, or a database not created yet.
+"""Starting on a store that cannot be used: a wrong database name, port, host, role,
+password or scheme in SMALL_STEPS_STORE, or a database not created yet.
 
 The commands run as systemd runs them (skill/devtools/stack.py), against the PostgreSQL
 at SMALL_STEPS_TEST_PG. A server serves anyway: 503 on /healthz, the spoken apology on
