@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from domain.store import DEFAULT_STORE
+from domain.store import DEFAULT_STORE, mask
 
 log = logging.getLogger(__name__)
 
@@ -195,18 +195,8 @@ class Settings:
                 "developer console shows it")
 
     def describe(self) -> str:
-        return (f"store={_redact(self.store)} verify_requests={self.verify_requests} "
+        return (f"store={mask(self.store)} verify_requests={self.verify_requests} "
                 f"skill_ids={len(self.skill_ids)} host={self.host} port={self.port}")
-
-
-def _redact(url: str) -> str:
-    """A store URL without any password."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, tail = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{tail}" if ":" in creds else url
-    return url
 
 
 def key_fingerprint(key: bytes) -> str:

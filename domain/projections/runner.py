@@ -84,6 +84,7 @@ def run_projector(url: str, stop: threading.Event) -> int:
     from domain.app import SmallSteps
     from domain.projections.catchup import LONG_CATCH_UP_BATCH
     from domain.store import StoreNotReady, eventsourcing_env, is_postgres
+    from domain.store.tables import reach
 
     env = eventsourcing_env(url)
     if not is_postgres(env):
@@ -93,6 +94,7 @@ def run_projector(url: str, stop: threading.Event) -> int:
     while not stop.is_set():
         app = None
         try:
+            reach(env)  # not a pool left retrying behind, for each try
             app = SmallSteps(env, create_tables=False)
             app.check_tables()
             head = app.recorder.max_notification_id() or 0
@@ -119,10 +121,26 @@ def run_projector(url: str, stop: threading.Event) -> int:
             pause = RETRY_PAUSES[min(failures, len(RETRY_PAUSES) - 1)]
             failures += 1
             log.warning("projector lost the store (%s); retrying in %.1f s",
-                        type(e).__name__, pause, extra={"error": type(e).__name__})
+                        _why(env, e), pause, extra={"error": type(e).__name__})
             stop.wait(pause)
         finally:
             if app is not None:
                 app.close()
     log.info("projector stopped")
     return 0
+
+
+def _why(env: dict[str, str], error: Exception) -> str:
+    """Why the store failed, in the database's words: a pool only says that it timed
+    out, so a connection of its own asks (passwords masked). If the store answers
+    that one, the error's class only: a message may quote a row (a person's words)."""
+    from domain.store import StoreUnavailable
+    from domain.store.tables import reach
+
+    if isinstance(error, StoreUnavailable):
+        return str(error)
+    try:
+        reach(env)
+    except StoreUnavailable as e:
+        return str(e)
+    return type(error).__name__

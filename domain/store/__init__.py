@@ -8,8 +8,11 @@ from domain.store.settings import (
     POSTGRES_MODULE,
     StoreNotReady,
     StoreSettingError,
+    StoreUnavailable,
     eventsourcing_env,
+    failure,
     is_postgres,
+    mask,
     store_url,
 )
 
@@ -18,7 +21,10 @@ __all__ = [
     "POSTGRES_MODULE",
     "StoreNotReady",
     "StoreSettingError",
+    "StoreUnavailable",
     "eventsourcing_env",
+    "failure",
     "is_postgres",
+    "mask",
     "store_url",
 ]

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,6 +27,30 @@ class StoreNotReady(RuntimeError):
 
 class StoreSettingError(ValueError):
     pass
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be reached (yet); the message says why, credentials masked."""
+
+
+# user:password@ in a URL, typed right or not (postgres//u:p@h, postgresql:/u:p@h); the
+# password runs to the last @ of its word (an unencoded @ in a password is a typo too).
+_USERINFO = re.compile(r"""((?:^|[\s'"=(,])(?:[A-Za-z][A-Za-z0-9+.-]*:?//?)?[^\s:/@'"]*):"""
+                       r"""(?!/)[^\s'"]*@""")
+# password=… in a libpq connection string or a URL's query.
+_PASSWORD = re.compile(r"""(password\s*=\s*)(?:'(?:[^'\\]|\\.)*'|[^\s&'",]+)""", re.IGNORECASE)
+
+
+def mask(text: str) -> str:
+    """`text` (a store URL, or a driver's message that may quote one) with every password
+    replaced by ***: whatever reaches a log line or stderr goes through here first."""
+    return _PASSWORD.sub(r"\1***", _USERINFO.sub(r"\1:***@", text))
+
+
+def failure(error: BaseException) -> str:
+    """An error in one line for a log or stderr: its class and message, passwords masked."""
+    text = " ".join(str(error).split())
+    return mask(f"{type(error).__name__}: {text}" if text else type(error).__name__)
 
 
 def store_url(settings: Mapping[str, str] | None = None) -> str:
@@ -76,7 +101,8 @@ def eventsourcing_env(url: str) -> dict[str, str]:
             env["POSTGRES_SCHEMA"] = query["schema"][0]
         return env
     raise StoreSettingError(
-        f"SMALL_STEPS_STORE must be sqlite:///path, postgresql://… or memory: (got {url!r})"
+        f"SMALL_STEPS_STORE must be sqlite:///path, postgresql://… or memory: "
+        f"(got {mask(url)!r})"
     )
 
 

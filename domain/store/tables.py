@@ -14,7 +14,7 @@ from eventsourcing.persistence import OperationalError, ProgrammingError
 
 from domain.projections.tables import KEPT_BESIDE, VIEW_TABLES
 from domain.store.replies import TABLE as REPLIES_TABLE
-from domain.store.settings import StoreNotReady, is_postgres
+from domain.store.settings import StoreNotReady, StoreUnavailable, failure, is_postgres
 
 
 class Tables:
@@ -79,6 +79,21 @@ def _connect(env: dict[str, str]):  # noqa: ANN202
         user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None,
         connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")), autocommit=True,
     )
+
+
+def reach(env: dict[str, str]) -> None:
+    """StoreUnavailable, saying why, if a PostgreSQL store cannot be connected to.
+
+    One connection of its own, closed at once: the library's pool, asked instead, only
+    says that it timed out ("couldn't get a connection"), and keeps trying in the
+    background long after. The cause ("database … does not exist", "connection
+    refused", "role … does not exist") is what an operator needs, passwords masked."""
+    if not is_postgres(env):
+        return
+    try:
+        _connect(env).close()
+    except Exception as e:  # noqa: BLE001 - whatever it is, it is why
+        raise StoreUnavailable(failure(e)) from None
 
 
 def prepare(env: dict[str, str]) -> None:

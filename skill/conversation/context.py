@@ -16,6 +16,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from domain.app import SmallSteps
 from domain.clock import local_date
 from domain.errors import NotEnrolled
+from domain.opening import Opening
 from domain.person import Person
 from skill.conversation.identity import Identity, IdentityHasher, identify
 from skill.devices.timezones import LOCALE_ZONES, TimeZoneCache, device_time_zone
@@ -33,9 +34,14 @@ TURN_FAILED: ContextVar[bool] = ContextVar("small_steps_turn_failed", default=Fa
 class Services:
     """Long-lived parts shared by every request."""
 
-    app: SmallSteps
+    store: Opening
     identity: IdentityHasher
     zones: TimeZoneCache = field(default_factory=TimeZoneCache)
+
+    @property
+    def app(self) -> SmallSteps:
+        """The domain app; StoreUnavailable while the store cannot be used yet."""
+        return self.store.app
 
 
 class NoIdentity(Exception):

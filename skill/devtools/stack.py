@@ -210,9 +210,10 @@ def _pg_bin() -> Path:
 class PrivateCluster:
     """A PostgreSQL server of the test's own, so it can be stopped and started while
     the shared one keeps serving everything else. Runs as the postgres user when the
-    tests run as root (PostgreSQL refuses to run as root)."""
+    tests run as root (PostgreSQL refuses to run as root). With a `password`, it asks
+    for it (scram-sha-256), as a production server does; else it trusts loopback."""
 
-    def __init__(self) -> None:
+    def __init__(self, password: str | None = None) -> None:
         import pwd
         import tempfile
 
@@ -225,9 +226,16 @@ class PrivateCluster:
             os.chown(self.dir, owner.pw_uid, owner.pw_gid)
             self.as_user = ["runuser", "-u", "postgres", "--"]
         self.data = self.dir / "data"
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
+        auth = ["--auth=trust"]
+        if password is not None:
+            (self.dir / "pw").write_text(password)
+            if self.as_user:
+                os.chown(self.dir / "pw", owner.pw_uid, owner.pw_gid)
+            auth = ["--auth=scram-sha-256", f"--pwfile={self.dir / 'pw'}"]
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", *auth,
                   "--no-sync", "-E", "UTF8")
-        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        credentials = f"postgres:{password}" if password is not None else "postgres"
+        self.url = f"postgresql://{credentials}@127.0.0.1:{self.port}/postgres"
 
     def _run(self, tool: str, *args: str) -> None:
         subprocess.run([*self.as_user, str(self.bin / tool), *args], check=True,

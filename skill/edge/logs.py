@@ -1,9 +1,10 @@
 """Logs: one JSON object per line, with the request id of the request being served.
 
 What a log line may carry is deliberately narrow. Alexa ids (user, device, person,
-session, request, skill ids all start ``amzn1.``) are scrubbed from every message as a
-safety net, and the code never logs mood values, activity text, slot values or
-speech: the access line names the request type and intent, nothing a person said.
+session, request, skill ids all start ``amzn1.``) and passwords (a store URL's, or one a
+driver's message quotes) are scrubbed from every message as a safety net, and the code
+never logs mood values, activity text, slot values or speech: the access line names
+the request type and intent, nothing a person said.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import uuid
 from contextvars import ContextVar
 from typing import Any
 
+from domain.store import mask
+
 REQUEST_ID: ContextVar[str | None] = ContextVar("small_steps_request_id", default=None)
 REQUEST_ID_HEADER = "X-Request-Id"
 _GOOD_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -28,7 +31,8 @@ FIELDS = ("method", "path", "status", "ms", "request_type", "intent", "workers",
 
 
 def scrub(text: str) -> str:
-    return _ALEXA_ID.sub("amzn1.…", text)
+    """No Alexa id and no password (a store URL, a driver's message) in any line."""
+    return mask(_ALEXA_ID.sub("amzn1.…", text))
 
 
 def request_id_from(header: str | None) -> str:

@@ -73,6 +73,8 @@ class OnceSkill(CustomSkill):
         self.services = services
 
     def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
+        if not self.services.store.ready():  # why is logged once (domain/opening.py)
+            return apology(request_envelope)
         request_id = getattr(request_envelope.request, "request_id", None)
         if not request_id or _only_reads(request_envelope):
             return super().invoke(request_envelope, context)

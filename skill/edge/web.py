@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from domain.app import SmallSteps
 from domain.clock import Clock
+from domain.opening import Opening
 from skill.conversation.context import ContextInterceptor, Services
 from skill.conversation.handlers import exception_handlers, request_handlers
 from skill.conversation.identity import IdentityHasher
@@ -174,7 +175,10 @@ def create_app(
     process environment, by skill/settings.py).
 
     `production=True` (the gunicorn workers) never creates tables: the store must have
-    been set up with ``small-steps migrate``."""
+    been set up with ``small-steps migrate``. A store that cannot be used yet (down, a
+    wrong database name or port, no tables) does not stop the app: `/healthz` answers
+    503 and `/alexa` the apology until it can, and then the app serves it
+    (domain/opening.py)."""
     sdk_compat.install()  # before flask_ask_sdk imports certvalidator
     from flask_ask_sdk.skill_adapter import (
         VERIFY_SIGNATURE_APP_CONFIG,
@@ -183,8 +187,9 @@ def create_app(
     )
 
     settings = settings or Settings.from_env(environ)
-    domain = app or SmallSteps.from_store(settings.store, clock, create_tables=not production)
-    services = Services(domain, IdentityHasher(settings.identity_key))
+    store = Opening(settings.store, clock, create_tables=not production, app=app)
+    store.ready()  # open now if it can be; if not, each request tries again
+    services = Services(store, IdentityHasher(settings.identity_key))
     skill = build_skill(services, settings.alexa_api_timeout)
 
     web = Flask("small_steps")
@@ -249,7 +254,7 @@ def create_app(
     @web.get("/healthz")
     def healthz() -> Any:
         try:
-            status = domain.status()
+            status = services.app.status()
         except Exception as e:  # noqa: BLE001
             log.warning("health check: store unavailable (%s)", type(e).__name__)
             return _error(503, "store unavailable")

@@ -16,7 +16,7 @@ from domain.app import SmallSteps
 from domain.catalogue import CatalogueError, parse, starter
 from domain.clock import FixedClock
 from domain.person import person_id
-from domain.store import DEFAULT_STORE, StoreSettingError, eventsourcing_env, store_url
+from domain.store import DEFAULT_STORE, StoreSettingError, eventsourcing_env, mask, store_url
 from domain.vocabulary import KINDS, LIFE_AREAS
 from domain.week import Week
 
@@ -114,6 +114,31 @@ def test_the_store_setting(tmp_path, monkeypatch) -> None:
     for bad in ("mysql://x/y", "sqlite://", "postgresql:///nodb", "redis://localhost"):
         with pytest.raises(StoreSettingError):
             eventsourcing_env(bad)
+
+
+@pytest.mark.parametrize("text", [
+    "postgresql://ss:S3cr3t@db:5432/steps",  # right
+    "postgres//ss:S3cr3t@db/steps",  # the scheme's colon missing
+    "postgresql:/ss:S3cr3t@db/steps",  # a slash missing
+    "postgresql://ss:S3c@r3t@db/steps",  # an @ in the password, not percent-encoded
+    "got 'postgres//ss:S3cr3t@db/steps'",  # quoted in a message
+    "host=db user=ss password=S3cr3t dbname=steps",  # a libpq connection string
+    "host=db password='S3 cr3t' dbname=steps",
+    "postgresql://ss@db/steps?password=S3cr3t&sslmode=require",
+])
+def test_no_password_survives_masking(text: str) -> None:
+    masked = mask(text)
+    assert "S3" not in masked and "cr3t" not in masked and "***" in masked
+    assert "db" in masked and "ss" in masked  # where and who stay readable
+
+
+def test_masking_leaves_what_has_no_password() -> None:
+    for text in ("postgresql://ss@db:5432/steps", "sqlite:///var/small-steps.sqlite",
+                 "memory:", 'connection to server at "127.0.0.1", port 5433 failed'):
+        assert mask(text) == text
+    with pytest.raises(StoreSettingError) as refused:
+        eventsourcing_env("postgres//ss:S3cr3t@db/steps")
+    assert "S3cr3t" not in str(refused.value) and "ss:***@db" in str(refused.value)
 
 
 def test_a_sqlite_file_is_created_on_first_use(tmp_path) -> None:

@@ -81,3 +81,17 @@ def test_scrub_removes_every_kind_of_alexa_id() -> None:
     message = ("user amzn1.ask.account.AF3X-Y_z device amzn1.ask.device.AE9 "
                "skill amzn1.ask.skill.5f0ce5a1-0000-4d6e person amzn1.ask.person.P1")
     assert scrub(message) == "user amzn1.… device amzn1.… skill amzn1.… person amzn1.…"
+
+
+def test_no_log_line_carries_a_password(log_lines: io.StringIO) -> None:
+    """Whatever quotes a store URL or a driver's connection string: a message, its
+    arguments, a structured field."""
+    log = logging.getLogger("small_steps.test")
+    log.warning("could not reach %s", "postgres//app:Pa55-word@db/steps")
+    log.warning("driver said: host=db user=app password=Pa55-word dbname=steps")
+    log.warning("store down", extra={"error": "postgresql://app:Pa55-word@db/steps"})
+    lines = _lines(log_lines)
+    assert len(lines) == 3
+    text = "\n".join(json.dumps(line) for line in lines)
+    assert "Pa55" not in text and text.count("***") == 3
+    assert "app:***@db/steps" in lines[0]["msg"]
