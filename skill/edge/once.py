@@ -30,14 +30,18 @@ from typing import Any
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.skill import CustomSkill, SkillConfiguration
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
+from ask_sdk_model.ui import SimpleCard
 from eventsourcing.persistence import IntegrityError
 
 from domain.person import person_id
 from domain.store.replies import StillHandling
 from domain.unit import DuplicateDelivery
-from skill.conversation.base import PENDING
+from skill.conversation.base import CRISIS, PENDING
 from skill.conversation.context import TURN_FAILED, Services
 from skill.conversation.identity import identify
+from skill.conversation.safety import is_crisis_language
+from skill.conversation.states import DialogState
+from skill.model import I
 from skill.speech import speech_for
 
 log = logging.getLogger(__name__)
@@ -67,6 +71,39 @@ def apology(envelope: RequestEnvelope) -> ResponseEnvelope:
     return ResponseEnvelope(version="1.0", session_attributes={}, response=response)
 
 
+LEAVING = frozenset({I.STOP, I.CANCEL, I.NO, I.NAVIGATE_HOME})
+
+
+def without_store(envelope: RequestEnvelope) -> ResponseEnvelope:
+    """The reply when the store cannot be used: the apology, except where crisis words
+    were said (the crisis intent, or crisis language in any slot) or the crisis line was
+    given earlier in the session: the line never waits on the store. It is said from the
+    request alone (the locale's line; no device settings, nothing recorded)."""
+    request = envelope.request
+    intent = getattr(request, "intent", None)
+    attributes = (envelope.session.attributes if envelope.session is not None else None) or {}
+    pending = attributes.get(PENDING)
+    in_crisis = isinstance(pending, dict) and pending.get("what") == DialogState.CRISIS
+    said_now = intent is not None and (intent.name == I.CRISIS or any(
+        is_crisis_language(slot.value) for slot in (intent.slots or {}).values()
+        if slot is not None and isinstance(slot.value, str)))
+    if not (said_now or in_crisis):
+        return apology(envelope)
+    speech = speech_for(getattr(request, "locale", None))
+    factory = ResponseFactory()
+    if not said_now and intent is not None and intent.name in LEAVING:
+        key, fields = speech.crisis("crisis_leave")
+        said = speech.turn(key, **fields)
+        factory.speak(said.ssml).set_should_end_session(True)
+        return ResponseEnvelope(version="1.0", session_attributes={}, response=factory.response)
+    key, fields = speech.crisis("crisis" if said_now else "crisis_stay")
+    said = speech.turn(key, **fields)
+    factory.speak(said.ssml).ask(said.reprompt_ssml).set_card(SimpleCard(
+        title=speech.phrase("crisis_card_title"), content=speech.crisis_card()))
+    return ResponseEnvelope(version="1.0", response=factory.response, session_attributes={
+        CRISIS: True, PENDING: {"what": DialogState.CRISIS.value}})
+
+
 class OnceSkill(CustomSkill):
     def __init__(self, skill_configuration: SkillConfiguration, services: Services):
         super().__init__(skill_configuration)
@@ -74,7 +111,7 @@ class OnceSkill(CustomSkill):
 
     def invoke(self, request_envelope: RequestEnvelope, context: Any) -> ResponseEnvelope:
         if not self.services.store.ready():  # why is logged once (domain/opening.py)
-            return apology(request_envelope)
+            return without_store(request_envelope)
         request_id = getattr(request_envelope.request, "request_id", None)
         if not request_id or _only_reads(request_envelope):
             return super().invoke(request_envelope, context)
@@ -89,9 +126,9 @@ class OnceSkill(CustomSkill):
         except StillHandling:
             raise
         except Exception as e:  # noqa: BLE001 - the store is down: say sorry, store nothing
-            log.warning("store unavailable (%s); answered with the apology", type(e).__name__,
+            log.warning("store unavailable (%s); answered without it", type(e).__name__,
                         extra={"error": type(e).__name__})
-            return apology(request_envelope)
+            return without_store(request_envelope)
         if earlier is not None:
             return self._repeat(earlier)
         session = request_envelope.session

@@ -9,7 +9,7 @@ import pytest
 from skill.devtools.envelopes import spoken_text
 from skill.model import I
 from skill.speech import speech_for
-from tests.skill.harness import Speaker, activity, post
+from tests.skill.harness import Speaker, activity, custom, post
 from tests.skill.test_conversations import _key
 
 
@@ -145,3 +145,24 @@ def test_the_apology_when_the_store_is_down_is_speech_alexa_accepts(speaker: Spe
     said = speaker.say(I.LOG_DONE, activity=activity("went for a walk", "walk-around-block"))
     assert said == speech_for("en-GB").turn("error").text
     assert speaker.last["response"]["shouldEndSession"] is True
+
+
+def test_when_the_store_is_down_crisis_words_still_get_the_line(speaker: Speaker, server,
+                                                                monkeypatch) -> None:
+    """The crisis line never waits on the store: with the store unreachable, crisis
+    words (the intent, or in any slot) get the line, "yes" says it again, "stop" leaves
+    kindly; everything else hears the apology."""
+    app = server[1]
+    speaker.launch()
+    monkeypatch.setattr(app.replies, "earlier", _store_down)
+    said = speaker.say(I.CRISIS)
+    assert "Samaritans on one one six, one two three" in said and speaker.open
+    assert speaker.card["title"] == "Useful numbers"
+    assert "Samaritans" in speaker.say(I.YES) and speaker.open
+    assert speaker.say(I.STOP).startswith("Okay. The number is in your Alexa app")
+    assert not speaker.open
+    speaker.launch()
+    said = speaker.say(I.BARRIER, barrier=custom("I wanted to die", None, "BarrierType"))
+    assert "Samaritans" in said
+    speaker.launch()
+    assert speaker.say(I.RATE_MOOD, mood="6") == speech_for("en-GB").turn("error").text
