@@ -223,6 +223,17 @@ def test_the_command_says_its_version():
 
 # -- settings -------------------------------------------------------------------------------
 
+def test_the_projector_timings_are_seconds_above_zero():
+    env = {"SMALL_STEPS_IDENTITY_KEY": "k"}
+    settings = Settings.from_env(env)
+    assert (settings.projector_stale_s, settings.projector_heartbeat_s) == (60.0, 5.0)
+    assert Settings.from_env({**env, "SMALL_STEPS_PROJECTOR_STALE_S": "2.5"}).projector_stale_s == 2.5
+    for name in ("SMALL_STEPS_PROJECTOR_STALE_S", "SMALL_STEPS_PROJECTOR_HEARTBEAT_S"):
+        for wrong in ("soon", "0", "-1", "nan", "inf"):
+            with pytest.raises(SettingsError, match=f"{name} must be a number of seconds"):
+                Settings.from_env({**env, name: wrong})
+
+
 def test_verification_off_is_refused_unless_bound_to_loopback(tmp_path):
     env = {"SMALL_STEPS_VERIFY_REQUESTS": "false", "SMALL_STEPS_IDENTITY_KEY": "k"}
     assert Settings.from_env(env, host="127.0.0.1").verify_requests is False
