@@ -31,6 +31,7 @@ from skill.settings import (
     Settings,
     SettingsError,
     Verification,
+    installed_version,
     read_log_level,
 )
 
@@ -212,7 +213,7 @@ def serve(args: argparse.Namespace) -> int:
 def projector(args: argparse.Namespace) -> int:
     from domain.projections.runner import run_projector
 
-    url = Settings.from_env(_env(args), identity=False).store
+    settings = Settings.from_env(_env(args), identity=False)
     stop = threading.Event()
 
     def stopping(signum: int, _frame: object) -> None:
@@ -221,7 +222,8 @@ def projector(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)
-    return run_projector(url, stop)  # a mistyped store: one line, in `main`
+    # a mistyped store: one line, in `main`
+    return run_projector(settings.store, stop, heartbeat=settings.projector_heartbeat_s)
 
 
 def chat(args: argparse.Namespace) -> int:
@@ -274,6 +276,7 @@ def key_fingerprint(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="small-steps", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     m = sub.add_parser("migrate", help="create the store's tables (safe to repeat)")
     m.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")

@@ -7,7 +7,9 @@ else is handed the settings or the values it needs. The domain is given its stor
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import ipaddress
 import logging
 import os
@@ -34,6 +36,8 @@ ENV_THREADS = "SMALL_STEPS_THREADS"
 ENV_LOG_LEVEL = "SMALL_STEPS_LOG_LEVEL"
 ENV_TRUST_ROOTS = "SMALL_STEPS_TRUST_ROOTS"
 ENV_CERT_CACHE_DIR = "SMALL_STEPS_CERT_CACHE_DIR"
+ENV_PROJECTOR_STALE = "SMALL_STEPS_PROJECTOR_STALE_S"
+ENV_HEARTBEAT = "SMALL_STEPS_PROJECTOR_HEARTBEAT_S"
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -76,6 +80,30 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 64:
         raise SettingsError(f"{name} must be a whole number from 1 to 64, not {raw!r}")
     return int(raw)
+
+
+def seconds_setting(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds above zero, or `default` when unset."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise SettingsError(f"{name} must be a number of seconds above zero, not {raw!r}")
+    return value
+
+
+@functools.cache
+def installed_version() -> str:
+    """The installed distribution's version: what an upgrade changed, as /healthz and
+    `small-steps --version` say it (read once: a process runs the code it loaded)."""
+    try:
+        return importlib.metadata.version("small-steps")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - never installed
+        return "unknown"
 
 
 def is_loopback(host: str) -> bool:
@@ -127,6 +155,10 @@ class Settings:
     workers: int = 2
     threads: int = DEFAULT_THREADS
     log_level: str = DEFAULT_LOG_LEVEL
+    # /healthz says "degraded" when the projector last beat longer ago than this
+    # (it beats every few seconds, even when idle).
+    projector_stale_s: float = 60.0
+    projector_heartbeat_s: float = 5.0  # how often the projector says it is alive
 
     @property
     def skill_ids(self) -> tuple[str, ...]:
@@ -155,6 +187,8 @@ class Settings:
             workers=_count(env, ENV_WORKERS, default_workers()),
             threads=_count(env, ENV_THREADS, DEFAULT_THREADS),
             log_level=read_log_level(env),
+            projector_stale_s=seconds_setting(env, ENV_PROJECTOR_STALE, 60.0),
+            projector_heartbeat_s=seconds_setting(env, ENV_HEARTBEAT, 5.0),
         )
         settings.check()
         return settings

@@ -18,8 +18,8 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from domain.errors import ViewsCatchingUp
-from domain.projections.stores import VIEWS_NAME, PostgresViews, SQLiteViews
-from domain.projections.tables import SET_ASIDE
+from domain.projections.stores import VIEWS_NAME, PostgresViews, SQLiteViews, lost_connection
+from domain.projections.tables import PROJECTOR, SET_ASIDE
 from domain.store.erasure import PostgresLog, SQLiteLog
 from domain.store.tables import tracking_table
 
@@ -107,17 +107,35 @@ class CatchUp:
         [[row]] = self.views.read_all([self._progress_sql])
         return row["head"] or 0, row["position"] or 0
 
-    def status(self) -> dict[str, int]:
-        """The last event's notification id (``head``), the views' ``position`` and
-        how many events they have ``set_aside``: for the health check, which must
-        answer or fail fast (on PostgreSQL one round trip, no retries)."""
+    def status(self) -> dict[str, Any]:
+        """The last event's notification id (``head``), the views' ``position``, how
+        many events they have ``set_aside`` and, on PostgreSQL, the ``projector``'s
+        own word ({position, heartbeat_age_s}, both None if it never ran; None on
+        SQLite, which has no projector): for the health check, which must answer or
+        fail fast. On PostgreSQL one round trip; if the connection it took was broken
+        (the database restarted since), the pool checks its idle connections, and
+        one more round trip tells the truth."""
         if not isinstance(self.views, PostgresViews):
             head, position = self.progress()
-            return {"head": head, "position": position, "set_aside": self.views.set_aside()}
-        [row], [aside] = self.views.read_all(
-            [self._progress_sql, (f"SELECT count(*) AS n FROM {SET_ASIDE.name}", {})])
+            return {"head": head, "position": position, "set_aside": self.views.set_aside(),
+                    "projector": None}
+        try:
+            return self._pg_status()
+        except Exception as e:
+            if not lost_connection(e):
+                raise
+            self.views.datastore.pool.check()  # drops the broken ones, connects anew
+            return self._pg_status()
+
+    def _pg_status(self) -> dict[str, Any]:
+        [row], [aside], beat = self.views.read_all([
+            self._progress_sql, (f"SELECT count(*) AS n FROM {SET_ASIDE.name}", {}),
+            (f"SELECT position, extract(epoch FROM now()) - beat_at AS age "
+             f"FROM {PROJECTOR.name} WHERE name = 'projector'", {})])
+        projector = {"position": beat[0]["position"] if beat else None,
+                     "heartbeat_age_s": round(float(beat[0]["age"]), 1) if beat else None}
         return {"head": row["head"] or 0, "position": row["position"] or 0,
-                "set_aside": aside["n"]}
+                "set_aside": aside["n"], "projector": projector}
 
     def _events_log(self) -> SQLiteLog | PostgresLog:
         """The events and snapshots tables, read and changed through the views'

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -25,6 +26,7 @@ from domain.projections.stores import PostgresViews, ViewsMixin
 log = logging.getLogger(__name__)
 
 RETRY_PAUSES = (0.5, 1.0, 2.0, 5.0, 10.0)  # while the store is unreachable
+HEARTBEAT_SECONDS = 5.0  # between the projector's heartbeats (PostgresViews.beat)
 
 
 class ViewsProjection(Projection[Any]):
@@ -76,11 +78,15 @@ def follow(env: dict[str, str], *, create_tables: bool = True) -> ProjectionRunn
     )
 
 
-def run_projector(url: str, stop: threading.Event) -> int:
+def run_projector(url: str, stop: threading.Event, *,
+                  heartbeat: float = HEARTBEAT_SECONDS) -> int:
     """Follow the store at `url` until `stop` is set. Returns an exit status.
 
     Survives the database going away: it logs, waits and starts again from the
-    committed position. A store without tables is a setup error (exit 2)."""
+    committed position. A store without tables is a setup error (exit 2). Every
+    `heartbeat` seconds, idle or not, it records the views' position and the time
+    (PostgresViews.beat): the health check's only sign that it is alive, since
+    requests catch the views up too."""
     from domain.app import SmallSteps
     from domain.projections.catchup import LONG_CATCH_UP_BATCH
     from domain.store import StoreNotReady, eventsourcing_env, is_postgres
@@ -97,23 +103,29 @@ def run_projector(url: str, stop: threading.Event) -> int:
             reach(env)  # not a pool left retrying behind, for each try
             app = SmallSteps(env, create_tables=False)
             app.check_tables()
+            app.views.beat()
             head = app.recorder.max_notification_id() or 0
             start = app.views.position()
             log.info("projector catching up from %d to %d", start, head,
                      extra={"position": start, "head": head, "lag": head - start})
             began = time.perf_counter()
-            position = app.catch_up(batch=LONG_CATCH_UP_BATCH, progress=lambda n, top: log.info(
-                "projector at %d of %d", n, top, extra={"position": n, "head": top}))
+            position = app.catch_up(batch=LONG_CATCH_UP_BATCH,
+                                    progress=functools.partial(_progress, app.views))
             seconds = time.perf_counter() - began
             log.info("projector caught up at %d (%d events in %.1f s); following",
                      position, position - start, seconds,
                      extra={"position": position, "events": position - start})
             failures = 0
             with follow(env, create_tables=False) as runner:
+                beaten = time.monotonic()
+                app.views.beat()
                 while not stop.is_set():
-                    runner.run_forever(timeout=0.5)
+                    runner.run_forever(timeout=min(0.5, heartbeat))
                     if runner.is_interrupted.is_set() and not stop.is_set():
                         raise RuntimeError("the runner stopped")  # pragma: no cover
+                    if time.monotonic() - beaten >= heartbeat:
+                        app.views.beat()
+                        beaten = time.monotonic()
         except StoreNotReady as e:
             log.error("%s", e)
             return 2
@@ -128,6 +140,12 @@ def run_projector(url: str, stop: threading.Event) -> int:
                 app.close()
     log.info("projector stopped")
     return 0
+
+
+def _progress(views: PostgresViews, position: int, head: int) -> None:
+    """A long catch-up's progress: logged, and a heartbeat (it is alive, and working)."""
+    log.info("projector at %d of %d", position, head, extra={"position": position, "head": head})
+    views.beat()
 
 
 def _why(env: dict[str, str], error: Exception) -> str:

@@ -22,6 +22,7 @@ from domain.projections.cursors import (
     pipeline,
     savepoint,
 )
+from domain.projections.tables import PROJECTOR
 from domain.projections.tables import SET_ASIDE as SET_ASIDE_TABLE
 from domain.projections.tables import TABLES, VIEW_TABLES, postgres_ddl
 from domain.projections.writer import ViewWriter
@@ -69,7 +70,7 @@ class ViewsMixin:
             with self.writing() as (cur, position):
                 return self.apply_within(cur, position, items, savepoints=False)
         except Exception as e:
-            if _lost_connection(e):
+            if lost_connection(e):
                 raise
             # A view the database refused (Python failures are set aside above):
             # again, an event a transaction, each under a savepoint.
@@ -230,7 +231,7 @@ class ViewsMixin:
         self.writer = ViewWriter()
 
 
-def _lost_connection(error: Exception) -> bool:
+def lost_connection(error: Exception) -> bool:
     """The store went away (the caller retries the whole thing), as opposed to a view's
     change the store refused."""
     from eventsourcing.persistence import InterfaceError, OperationalError
@@ -416,3 +417,14 @@ class PostgresViews(ViewsMixin, PostgresTrackingRecorder):
 
     def _forget_position(self, cur: PgCursor) -> None:
         cur.curs.execute(f"DELETE FROM {self._tracking} WHERE application_name = %s", (VIEWS_NAME,))
+
+    def beat(self) -> None:
+        """The projector's heartbeat: the views' position now, at the database's time
+        (so the health check's age needs no two clocks to agree). Its own short
+        transaction, never the views' lock, which a long batch may hold for seconds."""
+        with self.reading() as cur:
+            cur.run(f"INSERT INTO {PROJECTOR.name} (name, position, beat_at) SELECT "
+                    f"'projector', coalesce((SELECT notification_id FROM {self._tracking} "
+                    "WHERE application_name = :views), 0), extract(epoch FROM now()) "
+                    "ON CONFLICT (name) DO UPDATE SET position = excluded.position, "
+                    "beat_at = excluded.beat_at", {"views": VIEWS_NAME})

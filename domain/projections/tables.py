@@ -249,8 +249,18 @@ ERASED = Table("ss_erased", (
     real("erased_at"),
 ), key=("person_id",))
 
+# The projector's own word (PostgreSQL): the views' position it last saw and when it
+# last said so (the database's clock, seconds), written every few seconds even when
+# idle. Requests catch the views up too, so only this row shows a projector that died.
+# One row; nobody's data. Not a view: rebuilds keep it.
+PROJECTOR = Table("ss_projector", (
+    text("name", not_null=False),
+    integer("position"),
+    real("beat_at"),
+), key=("name",))
+
 # The tables kept beside the views, created with them.
-KEPT_BESIDE = (SET_ASIDE, ERASED)
+KEPT_BESIDE = (SET_ASIDE, ERASED, PROJECTOR)
 
 BY_NAME = {t.name: t for t in VIEWS}
 VIEW_TABLES = tuple(BY_NAME)

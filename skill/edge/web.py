@@ -4,8 +4,8 @@
 checked at the edge: at most 256 KB, UTF-8 JSON, the shape of a request envelope; then
 flask-ask-sdk runs our verifier (skill/edge/verification.py: certificate chain, signature,
 timestamp, skill id) and dispatches to the conversation's handlers. Anything refused is a 4xx with a
-short JSON reason and stores nothing. `GET /healthz` says whether the store answers and
-how far the read models lag behind it.
+short JSON reason and stores nothing. `GET /healthz` says whether the store answers,
+where the views are, and whether the projector is alive.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from skill.edge import sdk_compat
 from skill.edge.logs import REQUEST_ID, REQUEST_ID_HEADER, request_id_from
 from skill.edge.once import OnceSkill, StillHandling
 from skill.edge.verification import AlexaRequestVerifier, sdk_verifier
-from skill.settings import MAX_BODY_BYTES, Settings
+from skill.settings import MAX_BODY_BYTES, Settings, installed_version
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,24 @@ class _OnceReadSerializer(DefaultSerializer):
         return envelope
 
 
+def health(status: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
+    """What /healthz says of a store that answers. The views' position alone cannot
+    show a dead projector (every request catches them up), so the projector's own
+    heartbeat does. Degraded, still 200: the skill answers everyone; an operator
+    looks at the projector or at the events the views set aside (infra/RUNBOOK.md,
+    "What /healthz says")."""
+    projector = status["projector"]
+    stale = projector is not None and (projector["heartbeat_age_s"] is None
+                                       or projector["heartbeat_age_s"] > settings.projector_stale_s)
+    return {"status": "degraded" if stale or status["set_aside"] else "ok",
+            "store": settings.store.split(":", 1)[0],
+            "version": installed_version(),
+            "events": status["head"],
+            "views_position": status["position"],
+            "projector": projector,
+            "set_aside": status["set_aside"]}
+
+
 def build_skill(services: Services, api_timeout: float = 2.0) -> OnceSkill:
     """The ASK skill: the conversation's handlers behind the request context, with Alexa
     API calls under a timeout, each request acted on once."""
@@ -258,13 +276,7 @@ def create_app(
         except Exception as e:  # noqa: BLE001
             log.warning("health check: store unavailable (%s)", type(e).__name__)
             return _error(503, "store unavailable")
-        # Degraded, still 200: the skill answers everyone; an operator looks at the
-        # events the views set aside (infra/RUNBOOK.md, "What /healthz says").
-        return jsonify({"status": "degraded" if status["set_aside"] else "ok",
-                        "store": settings.store.split(":", 1)[0],
-                        "events": status["head"],
-                        "projection_lag": max(0, status["head"] - status["position"]),
-                        "set_aside": status["set_aside"]})
+        return jsonify(health(status, settings))
 
     @web.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Any:

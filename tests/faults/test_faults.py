@@ -123,7 +123,7 @@ def test_four_processes_log_done_and_mood_for_one_person_at_once(store: str,
             w.join(30)
         assert problems == []
         status, health = stack.get_json(base + "/healthz")
-    assert status == 200 and health["projection_lag"] == 0
+    assert status == 200 and health["views_position"] == health["events"]
     app = SmallSteps.from_store(store, create_tables=False)
     try:
         app.catch_up()
@@ -384,6 +384,61 @@ def test_the_projector_killed_mid_catch_up_carries_on_exactly_once(store: str,
     assert "projector caught up" in log.read_text()
 
 
+# -- what /healthz says -----------------------------------------------------------------
+
+FAST_BEAT = {"SMALL_STEPS_PROJECTOR_HEARTBEAT_S": "0.2"}
+
+
+def _health(base: str) -> dict[str, Any]:
+    status, health = stack.get_json(base + "/healthz")
+    assert status == 200, health
+    return health
+
+
+def test_healthz_shows_a_dead_projector_and_views_behind_and_nothing_else(
+        store: str, tmp_path: Path) -> None:
+    """Requests catch the views up, so only the projector's own heartbeat shows that it
+    died: degraded once the heartbeat is older than SMALL_STEPS_PROJECTOR_STALE_S."""
+    signer = stack.Signer(tmp_path / "trust")
+    env = {**signer.env, "SMALL_STEPS_PROJECTOR_STALE_S": "2"}
+    with stack.production_server(store, tmp_path / "web.log", workers=1, env=env) as base:
+        never = _health(base)  # no projector has ever run on this store
+        assert (never["status"], never["projector"]) == (
+            "degraded", {"position": None, "heartbeat_age_s": None})
+        with stack.projector(store, tmp_path / "projector.log", env=FAST_BEAT):
+            stack.wait_until(lambda: _health(base)["status"] == "ok", 30, "the projector")
+            # Alive: ok, however long it stays idle (longer than the threshold).
+            for _ in range(12):
+                health = _health(base)
+                assert health["status"] == "ok" and health["projector"]["heartbeat_age_s"] < 2
+                time.sleep(0.25)
+            # A writer leaving its events to the projector: it catches them up.
+            app = SmallSteps.from_store(store, create_tables=False, sync_views=False)
+            try:
+                app.enrol("erin", "en-GB", "Europe/London")
+                head = app.recorder.max_notification_id()
+            finally:
+                app.close()
+            followed = stack.wait_until(
+                lambda: (h := _health(base))["projector"]["position"] == head and h, 30,
+                "the projector to follow")
+            assert (followed["status"], followed["events"], followed["views_position"],
+                    followed["set_aside"]) == ("ok", head, head, 0)
+        # Stopped: the views still answer (requests catch them up), the status says it.
+        dead = stack.wait_until(lambda: (h := _health(base))["status"] == "degraded" and h,
+                                10, "the dead projector to show")
+        assert dead["projector"]["position"] == head
+        assert dead["projector"]["heartbeat_age_s"] > 2 and dead["set_aside"] == 0
+        # Views the projector no longer follows: behind the events, and said so.
+        app = SmallSteps.from_store(store, create_tables=False, sync_views=False)
+        try:
+            app.enrol("fay", "en-GB", "Europe/London")
+        finally:
+            app.close()
+        behind = _health(base)
+        assert (behind["events"], behind["views_position"]) == (head + 1, head)
+
+
 # -- PostgreSQL restarts ---------------------------------------------------------------
 
 
@@ -395,6 +450,25 @@ def cluster() -> Iterator[stack.PrivateCluster]:
         yield pg
     finally:
         pg.close()
+
+
+def test_after_postgres_restarts_the_first_healthz_tells_the_truth(
+        cluster: stack.PrivateCluster, tmp_path: Path) -> None:
+    """The server's pooled connections die with the database; the first health check
+    after it is back must not report it down (a 503 there pages someone for nothing)."""
+    store = f"{cluster.url}?schema=small_steps"
+    stack.migrate(store)
+    signer = stack.Signer(tmp_path / "trust")
+    with stack.production_server(store, tmp_path / "web.log", workers=1, threads=4,
+                                 env=signer.env) as base, \
+            stack.projector(store, tmp_path / "projector.log", env=FAST_BEAT):
+        stack.wait_until(lambda: _health(base)["status"] == "ok", 30, "the projector")
+        with ThreadPoolExecutor(4) as pool:  # every pooled connection in use once
+            assert {h["status"] for h in pool.map(lambda _: _health(base), range(8))} == {"ok"}
+        cluster.stop("fast")  # asked nothing meanwhile: every pooled connection is stale
+        cluster.start()
+        status, first = stack.get_json(base + "/healthz", timeout=6)
+        assert status == 200 and first["store"] == "postgresql", first
 
 
 @dataclass

@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from domain.app import SmallSteps
 from domain.clock import FixedClock
+from domain.projections.stores import PostgresViews
 from skill.devtools.envelopes import Device, SlotValue, spoken_text
 from skill.edge.web import SERVICES, create_app
 from tests.replies import check_if_reply
@@ -80,6 +81,17 @@ def serving(env: dict[str, str], clock: FixedClock | None = None,
         server.shutdown()
         server.server_close()
         web.extensions[SERVICES].app.close()
+
+
+def health(base_url: str, app: SmallSteps | None = None) -> dict[str, Any]:
+    """/healthz's answer, which must be a 200. With `app` on PostgreSQL, the projector's
+    heartbeat is written first, as a running projector's is: these servers run none,
+    and a projector that never beat makes the status "degraded"."""
+    if app is not None and isinstance(app.views, PostgresViews):
+        app.views.beat()
+    with urllib.request.urlopen(base_url + "/healthz", timeout=10) as resp:
+        assert resp.status == 200
+        return json.loads(resp.read())
 
 
 def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, dict]:

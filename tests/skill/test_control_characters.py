@@ -5,8 +5,6 @@ refused by the domain, and never able to stop anyone's views.
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +13,7 @@ import pytest
 from domain.app import SmallSteps
 from domain.clock import FixedClock
 from domain.errors import InvalidText
-from tests.skill.harness import Speaker, custom, person_key, take_first_step
+from tests.skill.harness import Speaker, custom, health, person_key, take_first_step
 
 I_PAIR = "PairWithRoutineIntent"
 I_VALUE = "NameValueIntent"
@@ -25,12 +23,6 @@ I_VALUE = "NameValueIntent"
 def skill_env(request: pytest.FixtureRequest, skill_env: dict[str, str],
               store_url_for: Any) -> dict[str, str]:
     return {**skill_env, "SMALL_STEPS_STORE": store_url_for(request.param)}
-
-
-def health(base_url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(base_url + "/healthz", timeout=10) as resp:
-        assert resp.status == 200
-        return json.loads(resp.read())
 
 
 def test_a_routine_with_a_nul_is_cleaned_and_everyone_is_still_served(
@@ -47,7 +39,7 @@ def test_a_routine_with_a_nul_is_cleaned_and_everyone_is_still_served(
     other = Speaker(url, clock, locale="en-GB", user_id="amzn1.ask.account.OTHER",
                     device_id="amzn1.ask.device.OTHER")
     assert other.launch().startswith("Welcome to Small Steps.")
-    assert health(url)["set_aside"] == 0 and health(url)["status"] == "ok"
+    assert health(url)["set_aside"] == 0 and health(url, app)["status"] == "ok"
     assert app.today(person_key(speaker)).steps[0].paired_with == "after tea"
 
 

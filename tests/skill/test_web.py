@@ -11,6 +11,7 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -190,16 +191,20 @@ def test_other_methods_and_paths_get_json_errors(server):
         assert "error" in json.loads(e.value.read())
 
 
-def test_healthz_reports_the_store_and_projection_lag(server, monkeypatch):
+def test_healthz_reports_the_store_the_views_and_the_version(server, monkeypatch):
+    """SQLite has no projector (the server keeps its views): `projector` is null, and
+    views behind the events show in `views_position`, not in the status."""
     url, app = server
     with urllib.request.urlopen(url + "/healthz", timeout=10) as resp:
         health = json.loads(resp.read())
-    assert resp.status == 200 and health == {"status": "ok", "store": "sqlite", "events": 0,
-                                             "projection_lag": 0, "set_aside": 0}
+    assert resp.status == 200 and health == {
+        "status": "ok", "store": "sqlite", "version": version("small-steps"), "events": 0,
+        "views_position": 0, "projector": None, "set_aside": 0}
     app.sync_views = False  # an event left to the projector, as when the views were busy
     app.enrol("someone", "en-GB", "Europe/London")
     with urllib.request.urlopen(url + "/healthz", timeout=10) as resp:
-        assert json.loads(resp.read())["projection_lag"] == 1
+        health = json.loads(resp.read())
+    assert (health["status"], health["events"], health["views_position"]) == ("ok", 1, 0)
 
     def down() -> int:
         raise OSError("database is locked")
@@ -210,7 +215,24 @@ def test_healthz_reports_the_store_and_projection_lag(server, monkeypatch):
     assert e.value.code == 503 and json.loads(e.value.read()) == {"error": "store unavailable"}
 
 
+def test_the_command_says_its_version():
+    result = subprocess.run([sys.executable, "-m", "skill.cli", "--version"],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout) == (0, f"small-steps {version('small-steps')}\n")
+
+
 # -- settings -------------------------------------------------------------------------------
+
+def test_the_projector_timings_are_seconds_above_zero():
+    env = {"SMALL_STEPS_IDENTITY_KEY": "k"}
+    settings = Settings.from_env(env)
+    assert (settings.projector_stale_s, settings.projector_heartbeat_s) == (60.0, 5.0)
+    assert Settings.from_env({**env, "SMALL_STEPS_PROJECTOR_STALE_S": "2.5"}).projector_stale_s == 2.5
+    for name in ("SMALL_STEPS_PROJECTOR_STALE_S", "SMALL_STEPS_PROJECTOR_HEARTBEAT_S"):
+        for wrong in ("soon", "0", "-1", "nan", "inf"):
+            with pytest.raises(SettingsError, match=f"{name} must be a number of seconds"):
+                Settings.from_env({**env, name: wrong})
+
 
 def test_verification_off_is_refused_unless_bound_to_loopback(tmp_path):
     env = {"SMALL_STEPS_VERIFY_REQUESTS": "false", "SMALL_STEPS_IDENTITY_KEY": "k"}
