@@ -153,3 +153,18 @@ def test_production_keeps_the_erasure_ledger_in_the_units_state_directory() -> N
     named = {**state, "SMALL_STEPS_ERASURE_LEDGER": "/srv/erasures.jsonl"}
     assert Settings.from_env(named).erasure_ledger == "/srv/erasures.jsonl"
     assert Settings.from_env(key).erasure_ledger == ""
+
+
+def test_production_without_an_erasure_ledger_says_a_restore_would_bring_people_back(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from skill.settings import Settings
+
+    settings = {"SMALL_STEPS_SKILL_ID": stack.SKILL_ID, "SMALL_STEPS_IDENTITY_KEY": "k"}
+    with caplog.at_level("WARNING", logger="skill.settings"):
+        Settings.from_env(settings, host="127.0.0.1").check_production()
+    assert "SMALL_STEPS_ERASURE_LEDGER is not set" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="skill.settings"):
+        Settings.from_env({**settings, "SMALL_STEPS_ERASURE_LEDGER": "/srv/e.jsonl"},
+                          host="127.0.0.1").check_production()
+    assert caplog.text == ""
