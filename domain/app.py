@@ -39,6 +39,7 @@ from domain.projections.stores import PostgresViews, SQLiteViews
 from domain.queries import Queries
 from domain.results import StepView
 from domain.store.erasure import erase_person
+from domain.store.ledger import ENV_LEDGER, ErasureLedger, ledger_for
 from domain.store.replies import Replies
 from domain.store.settings import eventsourcing_env, is_postgres, store_url
 from domain.store.tables import Tables, creating_tables, prepare
@@ -90,8 +91,9 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None, *,
                  create_tables: bool = True, sync_views: bool = True):
         """`env`: the eventsourcing library's settings (`eventsourcing_env`), or
-        settings naming a SMALL_STEPS_STORE (none: the default store). Nothing is
-        read from the process environment: callers pass what they read.
+        settings naming a SMALL_STEPS_STORE (none: the default store), and where the
+        erasure ledger is kept (SMALL_STEPS_ERASURE_LEDGER, see `ledger_for`). Nothing
+        is read from the process environment: callers pass what they read.
 
         `create_tables=False` for the long-running processes of a production
         store: they expect ``small-steps migrate`` to have created the tables (see
@@ -118,12 +120,15 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
                 self.views.add_missing_columns()
         self.clock: Clock = clock or SystemClock()
         self.sync_views = sync_views
+        self.ledger: ErasureLedger = ledger_for(settings)
 
     @classmethod
     def from_store(cls, url: str, clock: Clock | None = None, *,
-                   create_tables: bool = True, sync_views: bool = True) -> SmallSteps:
-        return cls(eventsourcing_env(url), clock, create_tables=create_tables,
-                   sync_views=sync_views)
+                   create_tables: bool = True, sync_views: bool = True,
+                   ledger: str | None = None) -> SmallSteps:
+        """`ledger`: the erasure ledger's path (SMALL_STEPS_ERASURE_LEDGER), if set."""
+        env = {**eventsourcing_env(url), **({ENV_LEDGER: ledger} if ledger else {})}
+        return cls(env, clock, create_tables=create_tables, sync_views=sync_views)
 
     # -- enrolment, values, repertoire -----------------------------------------
 
@@ -418,9 +423,10 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
         their weeks, and every view row of theirs. Other people are untouched.
 
         Returns False when there was nothing to erase (never enrolled, or erased
-        already). Nothing about the person is recorded, not even that they were
-        erased; afterwards they can enrol again as someone new. How, in one
-        transaction: domain/store/erasure.py."""
+        already). Nothing about the person is kept in the store; the erasure ledger,
+        outside it, keeps their id and the time, so that `reapply_erasures` can erase
+        them again from a restored backup. Afterwards they can enrol again as
+        someone new. How, in one transaction: domain/store/erasure.py."""
         if not isinstance(person, str):
             raise InvalidText("person is not a text")
         unit = CURRENT.get()
@@ -429,3 +435,24 @@ class SmallSteps(Queries, CatchUp, Tables, Units, Wiring, Application):
         events, rows = erase_person(self, person_id(person))
         log.info("erased a person at their request: %d events, %d view rows", events, rows)
         return bool(events or rows)
+
+    def reapply_erasures(self) -> int:
+        """Erase again everyone the ledger says was erased whose data is stored (after
+        restoring a backup taken before their erasure). Returns how many were.
+
+        Idempotent. A person who enrolled again after their latest erasure is left
+        alone: what is stored of them began afterwards (a Person is created once per
+        enrolment, so its creation time tells)."""
+        erased = 0
+        for pid, at in self.ledger.latest().items():
+            try:
+                since = self.repository.get(pid).created_on.timestamp()
+            except AggregateNotFoundError:
+                since = None
+            if since is not None and since >= at:
+                continue
+            events, rows = erase_person(self, pid, record=False)
+            erased += bool(events or rows)
+        if erased:
+            log.info("erased again after a restore: %d people", erased)
+        return erased

@@ -18,6 +18,7 @@ import threading
 from domain.app import SmallSteps
 from domain.clock import Clock
 from domain.store import StoreNotReady, StoreUnavailable, eventsourcing_env
+from domain.store.ledger import ENV_LEDGER
 from domain.store.tables import reach
 
 log = logging.getLogger(__name__)
@@ -29,9 +30,12 @@ class Opening:
     out (domain/store/postgres.py), as it is for a server that started on a live store."""
 
     def __init__(self, url: str, clock: Clock | None = None, *, create_tables: bool = True,
-                 app: SmallSteps | None = None):
-        """`app`: one built already (open from the start)."""
+                 app: SmallSteps | None = None, ledger: str | None = None):
+        """`app`: one built already (open from the start); `ledger`: the erasure
+        ledger's path (SMALL_STEPS_ERASURE_LEDGER), if set."""
         self._env = eventsourcing_env(url)  # a mistyped URL is refused here, not served
+        if ledger:
+            self._env[ENV_LEDGER] = ledger
         self._clock = clock
         self._create_tables = create_tables
         self._app = app

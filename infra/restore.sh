@@ -17,7 +17,9 @@
 # 4. Prints the events stored and the projection lag (0 for a backup.sh archive:
 #    the dump is one snapshot, views and their position included).
 #
-# To serve from it, point SMALL_STEPS_STORE (app role) at the new database and
+# To serve from it, point SMALL_STEPS_STORE (app role) at the new database, run
+# `small-steps reapply-erasures` as the small-steps user with the units' settings
+# (people erased since the backup are in it again; the runbook shows how), and
 # restart the web and projector units; the identity key must be the one the backup
 # was taken with: `small-steps key-fingerprint --check ARCHIVE.key-sha256`, run by a
 # user who may read the key, says whether it is.

@@ -5,6 +5,7 @@
 - `projector`: follow a PostgreSQL store and keep the views current
 - `rebuild-views`: empty the views and build them again from every event
 - `set-aside list` / `set-aside retry [ID]`: the events the views could not apply
+- `reapply-erasures`: after a restore, erase again everyone the erasure ledger names
 - `chat`: type what you would say to an Echo
 """
 
@@ -17,7 +18,9 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from domain.store import StoreSettingError
 from skill.settings import (
@@ -35,6 +38,7 @@ from skill.settings import (
     read_log_level,
 )
 
+T = TypeVar("T")
 log = logging.getLogger("small_steps")
 LOCAL_SKILL_ID = "amzn1.ask.skill.local-console"
 
@@ -55,21 +59,41 @@ def _fail(command: str, message: str) -> int:
     return 2
 
 
-def _open(url: str):  # noqa: ANN202 - a SmallSteps, imported late like every command's
-    """The application on a store set up by `migrate`: StoreUnavailable (why, from
-    the database) if it cannot be reached, StoreNotReady if it has no tables."""
+def _open(url: str, ledger: str | None = None):  # noqa: ANN202 - a SmallSteps, imported late
+    """The application on a store set up by `migrate` (`ledger`: the erasure ledger's
+    path, if set): StoreUnavailable (why, from the database) if it cannot be reached,
+    StoreNotReady if it has no tables."""
     from domain.app import SmallSteps
     from domain.store import eventsourcing_env
     from domain.store.tables import reach
 
     reach(eventsourcing_env(url))
-    app = SmallSteps.from_store(url, create_tables=False)
+    app = SmallSteps.from_store(url, create_tables=False, ledger=ledger)
     try:
         app.check_tables()
     except BaseException:
         app.close()
         raise
     return app
+
+
+def _on_store(command: str, url: str, work: Callable[[Any], T], failing: str,
+              ledger: str | None = None) -> tuple[T | None, int | None]:
+    """`work` done with the application on the store (`_open`, closed after): (its
+    result, None), or (None, the exit status) once what went wrong is said in one line,
+    `failing` saying what could not be done."""
+    from domain.store import StoreNotReady, StoreUnavailable, failure
+
+    try:
+        app = _open(url, ledger)
+        try:
+            return work(app), None
+        finally:
+            app.close()
+    except (StoreSettingError, StoreNotReady, StoreUnavailable) as e:
+        return None, _fail(command, str(e))
+    except Exception as e:  # noqa: BLE001 - say what went wrong in one line
+        return None, _fail(command, f"{failing} ({failure(e)})")
 
 
 def migrate(args: argparse.Namespace) -> int:
@@ -92,27 +116,21 @@ def rebuild_views(args: argparse.Namespace) -> int:
     they apply meanwhile can move the views past an event not yet rebuilt."""
     import time
 
-    from domain.store import StoreNotReady, StoreUnavailable, failure
-
     url = Settings.from_env(_env(args), identity=False).store
 
     def progress(position: int, target: int) -> None:
         print(f"small-steps rebuild-views: {position:,} of {target:,} events", flush=True)
 
+    def rebuild(app: Any) -> int:
+        head = app.progress()[0]
+        print(f"small-steps rebuild-views: emptying the views and applying {head:,} "
+              "events again", flush=True)
+        return app.rebuild_views(progress=progress)
+
     began = time.perf_counter()
-    try:
-        app = _open(url)
-        try:
-            head = app.progress()[0]
-            print(f"small-steps rebuild-views: emptying the views and applying {head:,} "
-                  "events again", flush=True)
-            position = app.rebuild_views(progress=progress)
-        finally:
-            app.close()
-    except (StoreSettingError, StoreNotReady, StoreUnavailable) as e:
-        return _fail("rebuild-views", str(e))
-    except Exception as e:  # noqa: BLE001 - say what went wrong in one line
-        return _fail("rebuild-views", f"could not rebuild the views ({failure(e)})")
+    position, failed = _on_store("rebuild-views", url, rebuild, "could not rebuild the views")
+    if failed is not None:
+        return failed
     print(f"small-steps rebuild-views: the views are rebuilt up to event {position:,} "
           f"({time.perf_counter() - began:.1f} s)", flush=True)
     return 0
@@ -156,6 +174,28 @@ def set_aside(args: argparse.Namespace) -> int:
     print(f"small-steps set-aside retry: {cleared} applied or gone, {left} still set aside",
           flush=True)
     return 1 if left else 0
+
+
+def reapply_erasures(args: argparse.Namespace) -> int:
+    """After restoring a backup: erase again everyone the erasure ledger says was
+    erased and whose data the store holds. Safe to repeat; prints how many people it
+    erased, never who."""
+    from domain.store import eventsourcing_env, is_postgres
+    from domain.store.ledger import ENV_LEDGER
+
+    settings = Settings.from_env(_env(args), identity=False)
+    if not settings.erasure_ledger and is_postgres(eventsourcing_env(settings.store)):
+        return _fail("reapply-erasures", f"{ENV_LEDGER} is not set: name the ledger the "
+                                         "server writes (see the runbook)")
+    done, failed = _on_store("reapply-erasures", settings.store,
+                             lambda app: (len(app.ledger.latest()), app.reapply_erasures()),
+                             "could not re-apply the erasures", settings.erasure_ledger)
+    if failed is not None:
+        return failed
+    people, erased = done
+    print(f"small-steps reapply-erasures: {erased} erased again ({people} people in the "
+          "ledger)", flush=True)
+    return 0
 
 
 def _store_ready(command: str, url: str) -> int | None:
@@ -306,6 +346,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="retry: only this event (its id in the list)")
     a.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
     a.set_defaults(run=set_aside, log="json")
+    e = sub.add_parser("reapply-erasures", help="after a restore: erase again everyone the "
+                                                "erasure ledger names (safe to repeat)")
+    e.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
+    e.set_defaults(run=reapply_erasures, log="json")
     k = sub.add_parser("key-fingerprint", help="the identity key's fingerprint (SHA-256), "
                                                "or --check it against a backup's")
     k.add_argument("--check", default=None, metavar="FILE",

@@ -2,7 +2,8 @@
 
 This module is the only place in skill/ that reads the environment: `Settings.from_env`
 builds one object (the `small-steps` command builds it once per run) and everything
-else is handed the settings or the values it needs. The domain is given its store URL.
+else is handed the settings or the values it needs. The domain is given its store URL
+and where its erasure ledger is kept.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.store import DEFAULT_STORE, mask
+from domain.store.ledger import ENV_LEDGER
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +150,7 @@ class Settings:
     store: str
     verify_requests: bool
     identity_key: bytes  # empty when the command never sees an Alexa id
+    erasure_ledger: str = ""  # empty: the store's default (domain/store/ledger.py)
     verification: Verification = field(default_factory=Verification)
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
@@ -180,6 +183,7 @@ class Settings:
             store=read_store(env),
             verify_requests=_flag(env.get(ENV_VERIFY), True),
             identity_key=identity_key(env, create=create_key) if identity else b"",
+            erasure_ledger=erasure_ledger(env),
             verification=Verification.from_env(env),
             host=host,
             port=port,
@@ -207,6 +211,10 @@ class Settings:
                 f"{ENV_VERIFY}=false is refused in production: `serve --production` always "
                 f"verifies that requests come from Alexa (remove the setting, or set it true)")
         self.check_skill_ids()
+        if not self.erasure_ledger:
+            log.warning("%s is not set: erasures are remembered nowhere outside the "
+                        "database, and a restored backup would bring erased people back",
+                        ENV_LEDGER)
 
     def check_skill_ids(self) -> None:
         """A placeholder or mistyped id would start a server that passes /healthz yet
@@ -238,6 +246,15 @@ def key_fingerprint(key: bytes) -> str:
     file's text without the white space around it). Backups record it and restores
     compare it (`small-steps key-fingerprint`), so both compute it one way, here."""
     return hashlib.sha256(key).hexdigest()
+
+
+def erasure_ledger(env: Mapping[str, str]) -> str:
+    """SMALL_STEPS_ERASURE_LEDGER; unset, erasures.jsonl in the systemd unit's
+    StateDirectory (systemd names it in STATE_DIRECTORY), else empty (the store's
+    default: domain/store/ledger.py)."""
+    path = (env.get(ENV_LEDGER) or "").strip()
+    state = (env.get("STATE_DIRECTORY") or "").split(":")[0]
+    return path or (str(Path(state) / "erasures.jsonl") if state else "")
 
 
 def identity_key(env: Mapping[str, str], *, create: bool = True) -> bytes:

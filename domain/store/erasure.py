@@ -131,10 +131,16 @@ class Fence:
             raise Erased("this person's data was erased while the command was under way")
 
 
-def erase_person(app: Any, pid: UUID) -> tuple[int, int]:
+def erase_person(app: Any, pid: UUID, *, record: bool = True) -> tuple[int, int]:
     """Delete every event and snapshot of the person `pid` and of each of their
     weeks, and every view row and kept reply of theirs (see
     ``SmallSteps.erase_person``). Returns how many events and view rows went.
+
+    `record`: whether the application's erasure ledger (domain/store/ledger.py) is
+    told, just before the transaction commits, once something was found to erase:
+    should the commit fail, the person still asked to be erased; should the process
+    die after it, the erasure is already on disk. Off when the ledger is being
+    re-applied.
 
     One transaction, under the lock the views are written under. Inside it the
     views are first brought to the very end of the log, so every week the person
@@ -159,20 +165,23 @@ def erase_person(app: Any, pid: UUID) -> tuple[int, int]:
                             params)["n"]
             cur.run(f"DELETE FROM {table} WHERE person_id = :p", params)
         app.views.writer.forget_person(pid.hex)
-        leave_tombstone(cur, pid.hex)
+        at = leave_tombstone(cur, pid.hex)
+        if record and (events or rows):
+            app.ledger.record(pid, at)
     app.replies.forget_person(pid.hex)  # replies kept for retries say what was spoken
     events_log.after_erasure(app.views.datastore)
     return events, rows
 
 
-def leave_tombstone(cur: Any, person: str) -> None:
-    """Last in the erasure's transaction, so its time is after every load that saw
-    the person (see `Fence`); tombstones past TOMBSTONE_SECONDS go."""
+def leave_tombstone(cur: Any, person: str) -> float:
+    """Last in the erasure's transaction, so its time (returned) is after every load
+    that saw the person (see `Fence`); tombstones past TOMBSTONE_SECONDS go."""
     now = time.time()
     cur.run(f"DELETE FROM {ERASED.name} WHERE erased_at < :old", {"old": now - TOMBSTONE_SECONDS})
     cur.run(f"INSERT INTO {ERASED.name} (person_id, erased_at) VALUES (:p, :t) "
             "ON CONFLICT (person_id) DO UPDATE SET erased_at = excluded.erased_at",
             {"p": person, "t": now})
+    return now
 
 
 # -- SQLite ---------------------------------------------------------------------

@@ -205,7 +205,8 @@ def create_app(
     )
 
     settings = settings or Settings.from_env(environ)
-    store = Opening(settings.store, clock, create_tables=not production, app=app)
+    store = Opening(settings.store, clock, create_tables=not production, app=app,
+                    ledger=settings.erasure_ledger)
     store.ready()  # open now if it can be; if not, each request tries again
     services = Services(store, IdentityHasher(settings.identity_key))
     skill = build_skill(services, settings.alexa_api_timeout)

@@ -52,7 +52,8 @@ MISTAKES = {
     "password": (None, 'password authentication failed for user "postgres"'),
 }
 # Commands that exit, and commands that serve or follow (the unit files restart those).
-ONCE = (["migrate"], ["rebuild-views"], ["set-aside", "list"], ["set-aside", "retry"])
+ONCE = (["migrate"], ["rebuild-views"], ["set-aside", "list"], ["set-aside", "retry"],
+        ["reapply-erasures"])
 RUNNING = (["serve", "--production", "--workers", "1", "--threads", "2"], ["serve"],
            ["projector"])
 
@@ -78,9 +79,10 @@ def _run(argv: list[str], store: str, log: Path) -> tuple[int | None, str]:
     port = stack.free_port()
     if argv[0] == "serve":
         argv = [*argv, "--host", "127.0.0.1", "--port", str(port)]
+    env = stack.base_env(store, {"SMALL_STEPS_ERASURE_LEDGER": str(log.with_suffix(".jsonl"))})
     with open(log, "wb") as out:
         process = subprocess.Popen([stack.SMALL_STEPS, *argv], stdout=out, stderr=out,
-                                   env=stack.base_env(store), start_new_session=True)
+                                   env=env, start_new_session=True)
     try:
         _until_up_or_exit(process, argv, port, log)
         status = process.poll()

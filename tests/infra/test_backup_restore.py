@@ -16,6 +16,7 @@ import pytest
 
 from domain.app import SmallSteps
 from domain.clock import FixedClock
+from domain.person import person_id
 from domain.projections.views import rows_snapshot
 from tests.infra.conftest import INFRA, Provisioned, run, superuser
 
@@ -154,3 +155,53 @@ def test_a_backup_restores_into_a_new_database(provisioned: Provisioned, tmp_pat
     run([str(INFRA / "postgres" / "provision.sh")], p.env(SS_DB=fresh))
     done = run([str(INFRA / "restore.sh"), str(archive), fresh], p.env())
     assert f"events: {events} (last notification id {head})" in done.stdout
+
+
+def test_erasures_since_a_backup_are_applied_again_after_restoring_it(
+        provisioned: Provisioned, tmp_path: Path):
+    """backup.sh, then "delete my data", then restore.sh: the restore brings the person
+    back; `small-steps reapply-erasures` (the runbook's step after a restore, as the
+    service's user with the app role's URL) leaves them gone and everyone else intact."""
+    p = provisioned
+    p.migrate()
+    ledger = tmp_path / "state" / "erasures.jsonl"
+    clock = FixedClock(START)
+    app = SmallSteps.from_store(p.app_url, clock, create_tables=False, ledger=str(ledger))
+    try:
+        seed(app, clock)  # cat is erased before the backup
+        backup = run([str(INFRA / "backup.sh"), str(tmp_path / "backups")],
+                     p.env(PGUSER=p.owner))
+        archive = Path(backup.stdout.strip())
+        assert app.erase_person("ann")  # after the backup
+        before = views(app)
+    finally:
+        app.close()
+
+    restored = f"{p.db}_restored"
+    p.extra_dbs.append(restored)
+    run([str(INFRA / "restore.sh"), str(archive), restored], p.env())
+    url = p.url_for(restored)
+    back = SmallSteps.from_store(url, clock, create_tables=False)
+    try:
+        assert back.is_enrolled("ann")  # the backup still holds her
+    finally:
+        back.close()
+
+    env = {**os.environ, "SMALL_STEPS_ERASURE_LEDGER": str(ledger)}
+    small_steps = str(Path(sys.executable).parent / "small-steps")
+    done = run([small_steps, "reapply-erasures", "--store", url], env)
+    assert "1 erased again (2 people in the ledger)" in done.stdout
+    assert person_id("ann").hex not in done.stdout + done.stderr  # no one is named
+    again = run([small_steps, "reapply-erasures", "--store", url], env)
+    assert "0 erased again" in again.stdout
+
+    after = SmallSteps.from_store(url, clock, create_tables=False)
+    try:
+        assert not after.is_enrolled("ann") and not after.is_enrolled("cat")
+        assert after.is_enrolled("ben")
+        assert views(after) == before  # exactly what the live store holds after the erasure
+    finally:
+        after.close()
+    for table, order in (("smallsteps_events", "notification_id"),
+                         ("smallsteps_snapshots", "originator_id, originator_version")):
+        assert rows(restored, p.schema, table, order) == rows(p.db, p.schema, table, order), table

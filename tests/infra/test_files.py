@@ -71,6 +71,11 @@ def test_the_env_example_is_a_production_configuration():
     assert values["SMALL_STEPS_VERIFY_REQUESTS"] == "true"
     assert values["SMALL_STEPS_SKILL_ID"].startswith("amzn1.ask.skill.")
     assert values["SMALL_STEPS_IDENTITY_KEY_FILE"].startswith("/etc/small-steps/")
+    # The erasure ledger is where the web unit (which erases) may write and keeps its state.
+    web = unit("small-steps-web.service")["Service"]
+    assert values["SMALL_STEPS_ERASURE_LEDGER"] == (
+        f"/var/lib/{web['StateDirectory'][0]}/erasures.jsonl")
+    assert web["User"] == ["small-steps"]
 
 
 # -- systemd ------------------------------------------------------------------------
@@ -337,3 +342,20 @@ def test_the_runbook_names_only_files_that_exist():
     assert sorted(m for m in mentioned if not (ROOT / m).exists()) == []
     for script in ("backup.sh", "restore.sh", "postgres/provision.sh"):
         assert f"infra/{script}" in runbook
+
+
+def test_the_runbook_erases_again_before_serving_a_restore():
+    """A restore brings back everyone erased since its backup: the runbook's procedure
+    runs `reapply-erasures` after restoring and before the units start, as the service's
+    user with the web unit's settings (restore.sh runs as postgres, without them)."""
+    runbook = (INFRA / "RUNBOOK.md").read_text()
+    section = runbook.split("## Backups and a tested restore", 1)[1].split("\n## ", 1)[0]
+    serve = next(b for b in re.findall(r"```sh\n(.*?)```", section, re.S)
+                 if "RENAME TO small_steps'" in b)
+    renamed = serve.index("RENAME TO small_steps'")
+    reapply = serve.index("small-steps reapply-erasures")
+    assert renamed < reapply < serve.index("systemctl start")
+    web = unit("small-steps-web.service")["Service"]
+    assert f"-p User={web['User'][0]}" in serve
+    assert f"-p EnvironmentFile={web['EnvironmentFile'][0]}" in serve
+    assert "reapply-erasures" in (INFRA / "restore.sh").read_text()

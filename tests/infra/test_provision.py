@@ -152,7 +152,8 @@ def app_env(p: Provisioned, tmp_path) -> dict[str, str]:
     """The units' environment, with the app role's URL only."""
     return script_env(SMALL_STEPS_STORE=p.app_url, SMALL_STEPS_SKILL_ID=SKILL_ID,
                       SMALL_STEPS_IDENTITY_KEY="infra-test-key", SMALL_STEPS_LOG_LEVEL="INFO",
-                      SMALL_STEPS_IDENTITY_KEY_FILE=str(tmp_path / "unused" / "identity.key"))
+                      SMALL_STEPS_IDENTITY_KEY_FILE=str(tmp_path / "unused" / "identity.key"),
+                      SMALL_STEPS_ERASURE_LEDGER=str(tmp_path / "state" / "erasures.jsonl"))
 
 
 def problems(log: str) -> list[str]:

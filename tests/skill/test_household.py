@@ -175,10 +175,17 @@ def test_a_question_asked_of_one_voice_is_not_answered_by_another(server, clock)
 # -- 6. disabling the skill erases every person of the account ------------------------------
 
 @pytest.fixture(params=("sqlite", "postgres"))
-def any_server(request, store_url_for, skill_env, clock) -> Iterator[tuple[str, SmallSteps]]:
-    with serving({**skill_env, "SMALL_STEPS_STORE": store_url_for(request.param)},
+def any_server(request, store_url_for, skill_env, clock,
+               tmp_path) -> Iterator[tuple[str, SmallSteps]]:
+    with serving({**skill_env, "SMALL_STEPS_STORE": store_url_for(request.param),
+                  "SMALL_STEPS_ERASURE_LEDGER": str(tmp_path / "state" / "erasures.jsonl")},
                  clock) as running:
         yield running
+
+
+def _in_ledger(path: Path) -> list[str]:
+    """The person ids the erasure ledger names, in order."""
+    return [json.loads(line)["person_id"] for line in path.read_text().splitlines()]
 
 
 def _skill_disabled(speaker: Speaker) -> None:
@@ -207,7 +214,7 @@ def _lives_a_day(speaker: Speaker) -> str:
     return person_key(speaker)
 
 
-def test_disabling_the_skill_erases_every_person_of_the_account(any_server, clock):
+def test_disabling_the_skill_erases_every_person_of_the_account(any_server, clock, tmp_path):
     app = any_server[1]
     house = [_at_home(any_server, clock),
              _at_home(any_server, clock, person_id="amzn1.ask.person.RUTH"),
@@ -231,10 +238,13 @@ def test_disabling_the_skill_erases_every_person_of_the_account(any_server, cloc
         assert set(_left_of(app, key).values()) == {0}, key
     assert app.persons_of(person_key(house[0])) == []
     assert _left_of(app, other) == before and app.is_enrolled(other)
+    # Each erasure is remembered outside the store, for a restore (the setting's file).
+    ledger = tmp_path / "state" / "erasures.jsonl"
+    assert sorted(_in_ledger(ledger)) == sorted(person_id(key).hex for key in keys)
     assert neighbour.say(I.WEEKLY_SUMMARY).startswith("This week, you did your one planned")
 
 
-def test_delete_my_data_erases_only_the_person_speaking(server, clock):
+def test_delete_my_data_erases_only_the_person_speaking(server, clock, tmp_path):
     app = server[1]
     account, ruth = _at_home(server, clock), _at_home(server, clock,
                                                       person_id="amzn1.ask.person.RUTH")
@@ -243,6 +253,8 @@ def test_delete_my_data_erases_only_the_person_speaking(server, clock):
     assert account.say(I.YES).startswith("Done. Everything")
     assert not app.is_enrolled(keys[0]) and app.is_enrolled(keys[1])
     assert app.persons_of(keys[0]) == [keys[1]]
+    # Remembered outside the store, beside its SQLite file by default (for a restore).
+    assert _in_ledger(tmp_path / "skill-erasures.jsonl") == [person_id(keys[0]).hex]
 
 
 # -- 6a. cards --------------------------------------------------------------------------------

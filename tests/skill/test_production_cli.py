@@ -133,3 +133,38 @@ def test_rebuild_views_restores_the_views_from_the_events(pg_schema_url: str) ->
             assert rows_snapshot(cur) == expected
     finally:
         app.close()
+
+
+def test_reapply_erasures_refuses_a_postgresql_store_without_its_ledger() -> None:
+    """Without the ledger the server writes it would find no one and say so, leaving
+    a restore's erased people in it: refused in one line instead."""
+    _refused(_run("reapply-erasures", "--store", "postgresql://x@127.0.0.1:1/db"),
+             "SMALL_STEPS_ERASURE_LEDGER is not set")
+
+
+def test_production_keeps_the_erasure_ledger_in_the_units_state_directory() -> None:
+    """systemd names the units' StateDirectory in STATE_DIRECTORY: the ledger goes there
+    unless SMALL_STEPS_ERASURE_LEDGER names another file; elsewhere, the store's default."""
+    from skill.settings import Settings
+
+    key = {"SMALL_STEPS_IDENTITY_KEY": "k"}
+    state = {**key, "STATE_DIRECTORY": "/var/lib/small-steps"}
+    assert Settings.from_env(state).erasure_ledger == "/var/lib/small-steps/erasures.jsonl"
+    named = {**state, "SMALL_STEPS_ERASURE_LEDGER": "/srv/erasures.jsonl"}
+    assert Settings.from_env(named).erasure_ledger == "/srv/erasures.jsonl"
+    assert Settings.from_env(key).erasure_ledger == ""
+
+
+def test_production_without_an_erasure_ledger_says_a_restore_would_bring_people_back(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from skill.settings import Settings
+
+    settings = {"SMALL_STEPS_SKILL_ID": stack.SKILL_ID, "SMALL_STEPS_IDENTITY_KEY": "k"}
+    with caplog.at_level("WARNING", logger="skill.settings"):
+        Settings.from_env(settings, host="127.0.0.1").check_production()
+    assert "SMALL_STEPS_ERASURE_LEDGER is not set" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="skill.settings"):
+        Settings.from_env({**settings, "SMALL_STEPS_ERASURE_LEDGER": "/srv/e.jsonl"},
+                          host="127.0.0.1").check_production()
+    assert caplog.text == ""
