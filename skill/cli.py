@@ -318,38 +318,33 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    m = sub.add_parser("migrate", help="create the store's tables (safe to repeat)")
-    m.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
-    m.set_defaults(run=migrate, log="json")
-    s = sub.add_parser("serve", help="serve the skill over HTTP")
+    def on_a_store(name: str, run: Any, what: str) -> argparse.ArgumentParser:
+        """A command that works on the store: --store over SMALL_STEPS_STORE, JSON logs."""
+        command = sub.add_parser(name, help=what)
+        command.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
+        command.set_defaults(run=run, log="json")
+        return command
+
+    on_a_store("migrate", migrate, "create the store's tables (safe to repeat)")
+    s = on_a_store("serve", serve, "serve the skill over HTTP")
     s.add_argument("--host", default=None, help=f"address to bind (default {DEFAULT_HOST})")
     s.add_argument("--port", type=int, default=None, help=f"port (default {DEFAULT_PORT})")
-    s.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
     s.add_argument("--production", action="store_true",
                    help="gunicorn workers on a PostgreSQL store set up by `migrate`")
     s.add_argument("--workers", type=int, default=None,
                    help=f"--production worker processes (default {ENV_WORKERS} or 2 per core)")
     s.add_argument("--threads", type=int, default=None,
                    help=f"--production threads per worker (default {ENV_THREADS} or 4)")
-    s.set_defaults(run=serve, log="json")
-    p = sub.add_parser("projector", help="follow a PostgreSQL store, keeping the views current")
-    p.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
-    p.set_defaults(run=projector, log="json")
-    r = sub.add_parser("rebuild-views", help="empty the views and build them again from "
-                                             "every event (progress as it goes)")
-    r.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
-    r.set_defaults(run=rebuild_views, log="json")
-    a = sub.add_parser("set-aside", help="list the events the views could not apply, "
-                                         "or apply them again after a fix")
+    on_a_store("projector", projector, "follow a PostgreSQL store, keeping the views current")
+    on_a_store("rebuild-views", rebuild_views,
+               "empty the views and build them again from every event (progress as it goes)")
+    a = on_a_store("set-aside", set_aside, "list the events the views could not apply, "
+                                           "or apply them again after a fix")
     a.add_argument("action", choices=("list", "retry"))
     a.add_argument("id", nargs="?", type=int, default=None,
                    help="retry: only this event (its id in the list)")
-    a.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
-    a.set_defaults(run=set_aside, log="json")
-    e = sub.add_parser("reapply-erasures", help="after a restore: erase again everyone the "
-                                                "erasure ledger names (safe to repeat)")
-    e.add_argument("--store", default=None, help="SMALL_STEPS_STORE for this run")
-    e.set_defaults(run=reapply_erasures, log="json")
+    on_a_store("reapply-erasures", reapply_erasures,
+               "after a restore: erase again everyone the erasure ledger names (safe to repeat)")
     k = sub.add_parser("key-fingerprint", help="the identity key's fingerprint (SHA-256), "
                                                "or --check it against a backup's")
     k.add_argument("--check", default=None, metavar="FILE",
